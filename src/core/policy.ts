@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+import { actorKey, actorLabel, CHANNEL_LABELS, CHANNELS, channelSchema, type Actor, type SendRequest } from './send-request.js';
+
+/**
+ * The policy file (JSON or YAML), validated at start. Every field has a safe
+ * default so an empty file, or none, still runs.
+ */
+export const policySchema = z
+  .object({
+    /** Channels that may be used at all. */
+    channels: z.array(channelSchema).min(1).default([...CHANNELS]),
+    /** Recipient allowlist: exact values or `*` patterns such as `*@example.com`, `+1555*`. Unset: anyone. */
+    recipients: z.array(z.string().min(1)).optional(),
+    /** Only recipients saved in the contact book may be messaged. */
+    contactsOnly: z.boolean().default(false),
+    /** Who may draft: `platform:userId`, `platform:*`, or `*`. */
+    senders: z.array(z.string().min(1)).default(['*']),
+    approval: z
+      .object({
+        mode: z.enum(['requester', 'four-eyes']).default('requester'),
+        /** In four-eyes mode: `platform:userId` of people who may approve others' drafts. */
+        approvers: z.array(z.string().min(1)).default([]),
+      })
+      .default({ mode: 'requester', approvers: [] }),
+    /** How long a draft waits for a decision, in minutes. */
+    draftTtlMinutes: z.number().positive().max(24 * 60).default(15),
+    rateLimits: z
+      .object({
+        perSenderPerHour: z.number().int().positive().default(30),
+        perRecipientPerDay: z.number().int().positive().default(50),
+        globalPerMinute: z.number().int().positive().default(60),
+      })
+      .default({ perSenderPerHour: 30, perRecipientPerDay: 50, globalPerMinute: 60 }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.approval.mode === 'four-eyes' && p.approval.approvers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approval', 'approvers'], message: 'four-eyes mode needs at least one approver' });
+    }
+  });
+export type Policy = z.infer<typeof policySchema>;
+export const defaultPolicy = (): Policy => policySchema.parse({});
+
+/** `*` matches any run of characters; everything else is literal; case-insensitive. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`, 'i').test(value);
+}
+
+function actorMatches(entries: string[], actor: Actor): boolean {
+  const key = actorKey(actor);
+  return entries.some((e) => e === '*' || e === key || e === `${actor.platform}:*`);
+}
+
+/** May this person ask for drafts at all? Throws `denied:sender`. */
+export function assertMaySend(policy: Policy, actor: Actor): void {
+  if (!actorMatches(policy.senders, actor)) {
+    throw new AppError('denied:sender', 'You are not on the list of people who may send messages with relaybot. Ask an admin to add you.');
+  }
+}
+
+/**
+ * Does the policy allow this (validated) request? Throws a `denied:*` AppError
+ * whose message says what was refused and why. `isContact` is whether `to` is in the contact book.
+ */
+export function assertAllowed(policy: Policy, request: SendRequest, isContact: boolean): void {
+  if (!policy.channels.includes(request.channel)) {
+    const enabled = policy.channels.map((c) => CHANNEL_LABELS[c]).join(', ');
+    throw new AppError('denied:channel', `${CHANNEL_LABELS[request.channel]} is turned off here. Enabled channels: ${enabled}.`);
+  }
+  if (request.channel === 'notify') return;
+  if (policy.contactsOnly && !isContact) {
+    throw new AppError('denied:recipient', `${request.to} is not in the contact book, and this workspace only sends to saved contacts.`);
+  }
+  if (policy.recipients && !policy.recipients.some((p) => matchesPattern(p, request.to))) {
+    throw new AppError('denied:recipient', `${request.to} is not on the recipient allowlist, so relaybot will not message it.`);
+  }
+}
+
+/**
+ * May `actor` confirm, edit or cancel a draft requested by `requester`?
+ * Returns null when yes, otherwise the sentence to show the person who clicked.
+ */
+export function deciderRefusal(policy: Policy, requester: Actor, actor: Actor, action: 'confirm' | 'edit' | 'cancel'): string | null {
+  const isRequester = actorKey(requester) === actorKey(actor);
+  if (policy.approval.mode === 'requester') {
+    return isRequester ? null : `Only ${actorLabel(requester)}, who asked for this message, can ${action} it.`;
+  }
+  // Four-eyes: the requester may edit or cancel their own draft but never approve it.
+  if (isRequester) return action === 'confirm' ? 'You asked for this message, so someone else must approve it (four-eyes mode).' : null;
+  const isApprover = policy.approval.approvers.some((a) => a === actorKey(actor));
+  if (isApprover && action !== 'edit') return null;
+  if (isApprover) return `Only ${actorLabel(requester)} can edit this draft; approvers can send or cancel it.`;
+  return `Only an approver (${policy.approval.approvers.join(', ')}) can ${action} this draft.`;
+}
+
+export interface RateCounts {
+  senderLastHour: number;
+  recipientLastDay: number;
+  globalLastMinute: number;
+}
+
+/** Would one more send exceed a limit? Throws `denied:rate_limit` saying when to try again. */
+export function assertWithinRateLimits(policy: Policy, counts: RateCounts): void {
+  const l = policy.rateLimits;
+  if (counts.globalLastMinute >= l.globalPerMinute) {
+    throw new AppError('denied:rate_limit', `relaybot is sending at its limit of ${l.globalPerMinute} messages a minute; try again in a minute.`, { retryAfterMs: 60_000 });
+  }
+  if (counts.senderLastHour >= l.perSenderPerHour) {
+    throw new AppError('denied:rate_limit', `You have sent ${counts.senderLastHour} messages in the last hour (limit ${l.perSenderPerHour}); try again within the hour.`, { retryAfterMs: 3_600_000 });
+  }
+  if (counts.recipientLastDay >= l.perRecipientPerDay) {
+    throw new AppError('denied:rate_limit', `This recipient has had ${counts.recipientLastDay} messages today (limit ${l.perRecipientPerDay}); try again tomorrow.`, { retryAfterMs: 86_400_000 });
+  }
+}

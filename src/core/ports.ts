@@ -1,0 +1,183 @@
+/**
+ * Ports: what the app needs from the outside world. Adapters implement them
+ * (adapters/db, adapters/relay, adapters/openai, …); tests pass fakes.
+ */
+import type { Draft, DraftPatch } from './draft.js';
+import type { Interpretation, InterpretContext, PartialSendRequest, Turn } from './interpretation.js';
+import type { RateCounts } from './policy.js';
+import type { Actor, Channel, ConversationRef, SendRequest } from './send-request.js';
+
+/** Something that happened, for the audit log. `actor` null means relaybot itself. */
+export interface AuditEventInput {
+  actor: Actor | null;
+  /** e.g. `draft.created`, `draft.confirmed`, `decision.refused`, `relay.attempt`, `draft.sent`. */
+  action: string;
+  draftId?: string | null | undefined;
+  /** Structured facts; secrets are redacted before storage. */
+  details?: Record<string, unknown> | undefined;
+}
+
+export interface AuditEntry {
+  /** Position in the chain, from 1. */
+  seq: number;
+  at: Date;
+  actor: Actor | null;
+  action: string;
+  draftId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  draftId?: string | undefined;
+  /** `platform:userId` */
+  actor?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  /** Newest first; default 100, at most 1000. */
+  limit?: number | undefined;
+}
+
+export type AuditVerifyResult =
+  | { ok: true; count: number }
+  | { ok: false; count: number; brokenSeq: number; reason: string };
+
+export interface AuditLog {
+  /** Append one entry to the hash chain (serialised across processes). */
+  append(event: AuditEventInput): Promise<AuditEntry>;
+  /** Entries matching the filter, newest first. */
+  list(filter?: AuditFilter): Promise<AuditEntry[]>;
+  /** Walk the whole chain from the first entry; report the first one whose hash does not match. */
+  verify(): Promise<AuditVerifyResult>;
+}
+
+export interface NewDraft extends SendRequest {
+  requester: Actor;
+  conversation: ConversationRef;
+  /** Time to live from `now`, in milliseconds. */
+  ttlMs: number;
+}
+
+/**
+ * Drafts and their delivery jobs. Every mutating method writes its audit
+ * event in the same transaction as the change, so the log never misses a step.
+ * Decisions are conditional updates: they return null when the draft was not
+ * pending and unexpired (someone else decided first, or it expired).
+ */
+export interface DraftStore {
+  create(draft: NewDraft, now: Date, audit: AuditEventInput): Promise<Draft>;
+  get(id: string): Promise<Draft | null>;
+  /** pending → confirmed, and enqueue its delivery job, in one transaction. */
+  confirm(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** pending → cancelled. */
+  cancel(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** Replace the editable fields of a pending draft (already validated). */
+  edit(id: string, patch: DraftPatch, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** Remember where the card was posted (Slack ts, Telegram message id). */
+  setCardRef(id: string, cardRef: string): Promise<void>;
+  /** pending drafts whose expiry has passed → expired; returns those it changed (at most `limit`). */
+  expireDue(now: Date, limit: number): Promise<Draft[]>;
+  /** The requester's latest drafts, newest first. */
+  listByRequester(requester: Actor, limit: number): Promise<Draft[]>;
+  /** Confirmed-or-later drafts in the rate-limit windows ending at `now`. */
+  rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts>;
+}
+
+export interface DeliveryJob {
+  draft: Draft;
+  /** This attempt's number, from 1. */
+  attempt: number;
+}
+
+/** The outbox of confirmed drafts. Claims use FOR UPDATE SKIP LOCKED, so replicas never share a job. */
+export interface DeliveryQueue {
+  /** Claim up to `limit` due jobs, lease each for `leaseMs`, and mark their drafts `sending`. */
+  claim(now: Date, leaseMs: number, limit: number): Promise<DeliveryJob[]>;
+  /** The relay accepted: draft → sent; job done. */
+  succeed(draftId: string, result: { dryRun: boolean; relayMessageId: string | null }, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** Release the job to be tried again at `at`. */
+  retryAt(draftId: string, at: Date, lastError: string, audit: AuditEventInput): Promise<void>;
+  /** Give up: draft → failed with a reason a person can read; job done. */
+  fail(draftId: string, reason: string, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** Release a claimed job now without counting an attempt (graceful shutdown). */
+  release(draftId: string): Promise<void>;
+}
+
+export interface Contact {
+  scope: string;
+  name: string;
+  channel: Channel;
+  address: string;
+  createdAt: Date;
+}
+
+/**
+ * Contact books: per scope (`slack:T123`, `telegram:<chat id>`, `web`), plus
+ * `global` entries (from the CLI) that every scope sees. Names match case-insensitively.
+ */
+export interface ContactBook {
+  save(scope: string, name: string, channel: Channel, address: string, now: Date): Promise<Contact>;
+  /** Contacts with this name visible from `scope` (its own, then global). */
+  find(scope: string, name: string): Promise<Contact[]>;
+  list(scope: string): Promise<Contact[]>;
+  remove(scope: string, name: string): Promise<number>;
+  /** Is this exact channel + address saved, in `scope` or global? */
+  has(scope: string, channel: Channel, address: string): Promise<boolean>;
+}
+
+export interface ConversationState {
+  pending: PartialSendRequest | null;
+  history: Turn[];
+  updatedAt: Date;
+}
+
+/** Multi-turn state per conversation (and person), kept in the database so it survives a restart. */
+export interface ConversationStore {
+  get(key: string): Promise<ConversationState | null>;
+  put(key: string, state: ConversationState): Promise<void>;
+  clear(key: string): Promise<void>;
+}
+
+/** Inbound event dedupe (Slack event ids, Telegram update_id). */
+export interface InboundDedupe {
+  /** True the first time `source` + `eventId` is seen; false on a retry or duplicate. */
+  firstSeen(source: string, eventId: string, now: Date): Promise<boolean>;
+  /** Forget events older than `before`; returns how many. */
+  purge(before: Date): Promise<number>;
+}
+
+export interface RelayMessage extends SendRequest {
+  idempotencyKey: string;
+}
+
+export interface RelayResult {
+  dryRun: boolean;
+  relayMessageId: string | null;
+  status: number;
+}
+
+/**
+ * The messaging relay. One call is one attempt: it resolves on 2xx and throws
+ * AppError otherwise — `unavailable:relay` with isRetryable (429, 5xx, timeout,
+ * network; retryAfterMs from Retry-After) or `rejected:relay` (other 4xx).
+ */
+export interface Relay {
+  readonly dryRun: boolean;
+  send(message: RelayMessage): Promise<RelayResult>;
+}
+
+/** Turns a person's words into a proposal. Never throws for bad model output: asks instead. */
+export interface Interpreter {
+  readonly name: string;
+  interpret(text: string, context: InterpretContext): Promise<Interpretation>;
+}
+
+/** Tells the front-end that drafted when a draft changes (sending, sent, failed, expired). */
+export interface Notifier {
+  draftChanged(draft: Draft): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
