@@ -181,3 +181,27 @@ export interface Notifier {
 export interface Clock {
   now(): Date;
 }
+
+/** Counters and timings for /metrics. Every method is cheap and never throws. */
+export interface Metrics {
+  draftCreated(channel: Channel): void;
+  decision(action: 'confirm' | 'cancel' | 'edit', outcome: 'ok' | 'refused' | 'conflict'): void;
+  /** One relay attempt; `seconds` is its duration. */
+  relayAttempt(outcome: 'sent' | 'dry_run' | 'retry' | 'failed', seconds: number): void;
+  /** How long the interpreter took for one message, in seconds. */
+  interpretDuration(interpreter: string, seconds: number): void;
+}
+
+export const noopMetrics: Metrics = {
+  draftCreated: () => {},
+  decision: () => {},
+  relayAttempt: () => {},
+  interpretDuration: () => {},
+};
+
+/** The slice of pino the app uses (so the app does not import pino). */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

@@ -1,0 +1,96 @@
+import type { Draft, DraftStatus } from './draft.js';
+import { formatPhone } from './validation.js';
+import { actorLabel, CHANNEL_LABELS, type Channel } from './send-request.js';
+
+/**
+ * The platform-neutral draft card. Slack renders it to Block Kit, Telegram to
+ * text + inline keyboard, the web console to HTML — each with a pure function.
+ */
+export type CardAction = 'confirm' | 'edit' | 'cancel';
+export interface CardButton {
+  action: CardAction;
+  /** Send / Edit / Cancel on every front-end. */
+  label: 'Send' | 'Edit' | 'Cancel';
+  style: 'primary' | 'default' | 'danger';
+}
+export type CardTone = 'pending' | 'progress' | 'success' | 'error' | 'muted';
+
+export interface Card {
+  draftId: string;
+  status: DraftStatus;
+  tone: CardTone;
+  /** One line that says where the draft stands ("Draft SMS", "✅ Sent to +1 555 123 4567 by SMS"). */
+  headline: string;
+  /** Label/value rows, values shown literally (renderers escape them). */
+  fields: { label: string; value: string }[];
+  /** Small print: who asked, when it expires, who decided. */
+  context: string;
+  /** Buttons; empty once the draft is decided or expired. */
+  buttons: CardButton[];
+  expiresAt: Date;
+}
+
+export const BUTTONS: readonly CardButton[] = [
+  { action: 'confirm', label: 'Send', style: 'primary' },
+  { action: 'edit', label: 'Edit', style: 'default' },
+  { action: 'cancel', label: 'Cancel', style: 'danger' },
+];
+
+/** "+1 555 123 4567" for phones, the address otherwise, "(your devices)" for notify. */
+export function displayRecipient(channel: Channel, to: string): string {
+  if (channel === 'sms' || channel === 'wa') return formatPhone(to);
+  if (channel === 'notify') return 'your devices';
+  return to;
+}
+
+const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
+
+function headline(draft: Draft, expired: boolean): { tone: CardTone; text: string } {
+  const channel = CHANNEL_LABELS[draft.channel];
+  const to = displayRecipient(draft.channel, draft.to);
+  if (expired) return { tone: 'muted', text: '⌛ Expired — nothing was sent' };
+  switch (draft.status) {
+    case 'pending':
+      return { tone: 'pending', text: `Draft ${channel} to ${to}` };
+    case 'confirmed':
+    case 'sending':
+      return { tone: 'progress', text: `Sending… (${channel} to ${to})` };
+    case 'sent':
+      return { tone: 'success', text: `✅ Sent to ${to} by ${channel}${draft.dryRun ? ' (dry run)' : ''}` };
+    case 'failed':
+      return { tone: 'error', text: `❌ Failed: ${draft.failureReason ?? 'the relay did not accept the message'}` };
+    case 'cancelled':
+      return { tone: 'muted', text: 'Cancelled — nothing was sent' };
+    case 'expired':
+      return { tone: 'muted', text: '⌛ Expired — nothing was sent' };
+  }
+}
+
+/** Build the card for a draft as of `now` (a pending draft past its expiry shows as expired). */
+export function buildCard(draft: Draft, now: Date): Card {
+  const expired = draft.status === 'expired' || (draft.status === 'pending' && draft.expiresAt <= now);
+  const head = headline(draft, expired);
+  const fields = [
+    { label: 'Channel', value: CHANNEL_LABELS[draft.channel] },
+    { label: 'To', value: displayRecipient(draft.channel, draft.to) },
+    ...(draft.subject ? [{ label: 'Subject', value: draft.subject }] : []),
+    { label: 'Message', value: draft.text },
+  ];
+  const asked = `Requested by ${actorLabel(draft.requester)}`;
+  let context: string;
+  if (draft.status === 'pending' && !expired) context = `${asked} · expires ${hhmm(draft.expiresAt)}`;
+  else if (draft.decidedBy && draft.status !== 'expired') {
+    const verb = draft.status === 'cancelled' ? 'Cancelled' : 'Approved';
+    context = `${asked} · ${verb} by ${actorLabel(draft.decidedBy)}${draft.decidedAt ? ` at ${hhmm(draft.decidedAt)}` : ''}`;
+  } else context = asked;
+  return {
+    draftId: draft.id,
+    status: expired ? 'expired' : draft.status,
+    tone: head.tone,
+    headline: head.text,
+    fields,
+    context,
+    buttons: draft.status === 'pending' && !expired ? [...BUTTONS] : [],
+    expiresAt: draft.expiresAt,
+  };
+}
