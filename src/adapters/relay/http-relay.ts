@@ -1,0 +1,184 @@
+import { AppError } from '../../core/errors.js';
+import type { Relay, RelayMessage, RelayResult } from '../../core/ports.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface HttpRelayOptions {
+  /** e.g. `https://relay.example.com` (a trailing slash is fine). */
+  baseUrl: string;
+  apiKey: string;
+  /**
+   * RELAY_PHONE_ID. Sent as a JSON number when it is all digits (the relay's
+   * ids are numeric, and `"7"` vs `7` matters to strictly typed servers), as a
+   * string otherwise, and left out when unset (the relay then uses its default).
+   */
+  phoneId?: string | number | undefined;
+  /** Per attempt, covering connect, headers and body; default 10 000 ms. */
+  timeoutMs?: number;
+  /** Injectable for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Longest piece of the relay's own error text we repeat to a person. */
+const MAX_REASON = 200;
+
+/**
+ * The relay over HTTPS. One `send()` is exactly one attempt: retries and
+ * backoff belong to the delivery worker, which reschedules the job in the
+ * database so a retry survives a crash (see DESIGN.md "Relay contract").
+ */
+export function createHttpRelay(options: HttpRelayOptions): Relay {
+  const { apiKey, timeoutMs = 10_000 } = options;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const endpoint = new URL('api/v1/messages', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const where = endpoint.host;
+  const phoneId = normalizePhoneId(options.phoneId);
+  // The relay may echo what it received; never let the key reach a log or a card.
+  const redact = (s: string): string => (apiKey ? s.split(apiKey).join('[redacted]') : s);
+
+  return {
+    dryRun: false,
+    async send(message: RelayMessage): Promise<RelayResult> {
+      const body: Record<string, unknown> = {
+        ...(phoneId === undefined ? {} : { phone_id: phoneId }),
+        channel: message.channel,
+        to: message.to,
+        text: message.text,
+        ...(message.subject ? { subject: message.subject } : {}),
+        source: 'relaybot',
+        idempotency_key: message.idempotencyKey,
+      };
+      const signal = AbortSignal.timeout(timeoutMs);
+      let response: Response;
+      try {
+        response = await doFetch(endpoint, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'idempotency-key': message.idempotencyKey,
+            'user-agent': 'relaybot',
+          },
+          body: JSON.stringify(body),
+          // A redirect on a POST is a misconfigured base URL, not something to follow.
+          redirect: 'manual',
+          signal,
+        });
+      } catch (error) {
+        throw transportError(error, where, timeoutMs);
+      }
+
+      if (response.status >= 200 && response.status < 300) {
+        // The relay has accepted the message; a slow or odd body must not turn that into a retry.
+        const text = await response.text().catch(() => '');
+        return { dryRun: false, relayMessageId: messageId(text), status: response.status };
+      }
+
+      const raw = await response.text().catch(() => '');
+      const status = response.status;
+      const details = { status, relayHost: where };
+      if (status === 429 || status >= 500) {
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        const what = status === 429 ? 'is limiting how fast relaybot may send' : 'had a problem on its side';
+        throw new AppError('unavailable:relay', `The relay ${what} (HTTP ${status}).`, {
+          isRetryable: true,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          details,
+        });
+      }
+      const reason = redact(reasonFrom(raw)) || 'no reason given';
+      const advice = status >= 300 && status < 400 ? ' Check RELAY_BASE_URL.' : status === 401 || status === 403 ? ' Check RELAY_API_KEY.' : '';
+      throw new AppError('rejected:relay', `The relay refused the message: ${reason} (HTTP ${status}).${advice}`, {
+        isRetryable: false,
+        details,
+      });
+    },
+  };
+}
+
+function normalizePhoneId(value: string | number | undefined): string | number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed))) return Number(trimmed);
+  return trimmed;
+}
+
+/** Timeouts and network failures: nothing reached the relay, or we cannot tell — retry (the key deduplicates). */
+function transportError(error: unknown, where: string, timeoutMs: number): AppError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new AppError('unavailable:relay', `The relay at ${where} did not answer within ${formatSeconds(timeoutMs)}.`, {
+      cause: error,
+      isRetryable: true,
+      details: { relayHost: where, timeoutMs },
+    });
+  }
+  const code = networkCode(error);
+  const why = code ? ` (${code})` : '';
+  return new AppError('unavailable:relay', `Could not reach the relay at ${where}${why}.`, {
+    cause: error,
+    isRetryable: true,
+    details: { relayHost: where, ...(code ? { networkCode: code } : {}) },
+  });
+}
+
+/** undici wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }). */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** The relay's id for the message: `id` or `message_id`, string or number. */
+function messageId(text: string): string | null {
+  const json = parseJson(text);
+  if (!json || typeof json !== 'object') return null;
+  for (const key of ['id', 'message_id'] as const) {
+    const value = (json as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value) return value;
+    if (typeof value === 'number') return String(value);
+  }
+  return null;
+}
+
+/** The relay's explanation from `{error}`, `{error:{message}}`, `{message}` or `{detail}`, else the raw text. */
+function reasonFrom(text: string): string {
+  const json = parseJson(text);
+  let reason: string | undefined;
+  if (json && typeof json === 'object') {
+    const obj = json as Record<string, unknown>;
+    for (const candidate of [obj.error, obj.message, obj.detail]) {
+      if (typeof candidate === 'string') reason = candidate;
+      else if (candidate && typeof candidate === 'object' && typeof (candidate as { message?: unknown }).message === 'string') {
+        reason = (candidate as { message: string }).message;
+      }
+      if (reason) break;
+    }
+  }
+  // An HTML error page from a proxy: keep its words, not its markup.
+  return trimReason(reason ?? text.replace(/<[^>]*>/g, ' '));
+}
+
+function trimReason(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '');
+  return oneLine.length > MAX_REASON ? `${oneLine.slice(0, MAX_REASON - 1)}…` : oneLine;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
