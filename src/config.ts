@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { defaultPolicy, policySchema, type Policy } from './core/policy.js';
+
+/** A bad configuration value: `message` is the one line printed at start. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const idList = optionalString.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined));
+const url = (what: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), `must be an http(s) URL (${what})`);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must start with postgres://'),
+  RELAYBOT_DATA_DIR: z.string().trim().min(1).default('./.relaybot'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  RELAY_BASE_URL: url('the messaging relay'),
+  RELAY_API_KEY: optionalString,
+  RELAY_PHONE_ID: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-…)'),
+  SLACK_API_URL: url('the Slack Web API base'),
+  SLACK_ALLOWED_USERS: idList,
+  TELEGRAM_BOT_TOKEN: optionalString.refine((v) => v === undefined || /^\d+:[\w-]+$/.test(v), 'must look like 123456:ABC-DEF…'),
+  TELEGRAM_API_ROOT: url('the Telegram Bot API root'),
+  TELEGRAM_ALLOWED_USERS: idList.refine((v) => v === undefined || v.every((id) => /^\d+$/.test(id)), 'must be comma-separated numeric Telegram user ids'),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), 'may only contain A-Z, a-z, 0-9, _ and - (Telegram rule)'),
+  WEB_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code such as US or GB')
+    .default('US'),
+  POLICY_FILE: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  policy: Policy;
+  /** Non-fatal things the operator should read at start. */
+  warnings: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.');
+
+/** Load and check the policy file; throws ConfigError naming POLICY_FILE and the bad field. */
+export function loadPolicy(path: string | undefined): Policy {
+  if (!path) return defaultPolicy();
+  let raw: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message.split('\n')[0];
+    throw new ConfigError(`POLICY_FILE (${path}): ${why}`);
+  }
+  const parsed = policySchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`POLICY_FILE (${path}): ${issue.path.join('.') || '(root)'} ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Parse the environment; throws ConfigError with one line naming the first bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const value = source[name];
+    const shown = value === undefined || /KEY|TOKEN|SECRET/.test(name) ? '' : ` (got "${value}")`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  if (!isLoopback(env.HOST) && !env.WEB_API_TOKEN) {
+    throw new ConfigError(`WEB_API_TOKEN: required when HOST is not loopback (HOST=${env.HOST}), or anyone on the network could send messages`);
+  }
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    throw new ConfigError('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+    throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  if (env.RELAY_BASE_URL && !env.RELAY_API_KEY) {
+    throw new ConfigError('RELAY_API_KEY: required when RELAY_BASE_URL is set');
+  }
+  const policy = loadPolicy(env.POLICY_FILE);
+  const warnings: string[] = [];
+  if (env.RELAY_BASE_URL && !policy.recipients && !policy.contactsOnly) {
+    warnings.push(
+      'WARNING: a real relay is configured and the policy has no recipient allowlist — anyone allowed to draft can message any number or address. Set "recipients" (or "contactsOnly") in POLICY_FILE.',
+    );
+  }
+  if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_ALLOWED_USERS?.length) {
+    warnings.push('Telegram is on but TELEGRAM_ALLOWED_USERS is empty: the bot answers everyone with "this bot is private" until you list user ids.');
+  }
+  return { env, policy, warnings };
+}
