@@ -1,0 +1,93 @@
+/**
+ * Opens the database: node-postgres when DATABASE_URL is set, otherwise an
+ * embedded PGlite in RELAYBOT_DATA_DIR (a folder, or `memory://`). Both come
+ * back as the same drizzle handle type, so every repository runs on either.
+ * No module-level singleton: callers pass the `Database` around.
+ */
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { AppError } from '../../core/errors.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The drizzle handle the repositories use; both drivers' databases are assignable to it. */
+export type AppDb = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction on `AppDb` (what `db.transaction(fn)` passes to `fn`). */
+export type AppTx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+interface DatabaseBase {
+  db: AppDb;
+  /** Ends the pool or shuts PGlite down (flushing it to disk). */
+  close(): Promise<void>;
+}
+/** An open database. `client` is the raw driver client, for migrations and admin tasks. */
+export type Database =
+  | (DatabaseBase & { kind: 'pglite'; client: PGlite })
+  | (DatabaseBase & { kind: 'postgres'; client: pg.Pool });
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…`; unset → embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite folder, or `memory://`; ignored when `databaseUrl` is set. */
+  dataDir: string;
+  /** Called when an idle pooled connection fails (the pool replaces it); default: ignore. */
+  onPoolError?: ((error: Error) => void) | undefined;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.onPoolError) : openPglite(opts.dataDir);
+}
+
+async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) => void): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  // Without a listener, an idle connection dropped by the server would crash the process.
+  pool.on('error', (error) => onPoolError?.(error));
+  try {
+    // Fail at start, with one clear line, rather than on the first request.
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new AppError('invalid:config', `DATABASE_URL: cannot connect to ${describeUrl(databaseUrl)}: ${errorText(error)}.`, { cause: error });
+  }
+  const db: AppDb = drizzlePg({ client: pool, schema });
+  return { kind: 'postgres', client: pool, db, close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let client: PGlite;
+  try {
+    if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+    client = await PGlite.create(dataDir);
+  } catch (error) {
+    throw new AppError('invalid:config', `RELAYBOT_DATA_DIR: cannot open the embedded database in ${dataDir}: ${errorText(error)}.`, { cause: error });
+  }
+  const db: AppDb = drizzlePglite({ client, schema });
+  return {
+    kind: 'pglite',
+    client,
+    db,
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** host:port/database, never the password. */
+function describeUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'the configured server (the URL does not parse)';
+  }
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\.$/, '') || 'unknown error';
+}

@@ -1,0 +1,146 @@
+/**
+ * The relaybot database schema (Postgres, also run on PGlite). drizzle-kit
+ * generates the migrations in ./migrations from this file: `npm run db:generate`.
+ *
+ * Ids are `text`, not `uuid`: a tampered button payload or URL must read as
+ * "no such draft", not as a database type error.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { PartialSendRequest, Turn } from '../../core/interpretation.js';
+import type { ConversationRef } from '../../core/send-request.js';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    text: text('text').notNull(),
+    subject: text('subject'),
+    requesterPlatform: text('requester_platform').notNull(),
+    requesterUserId: text('requester_user_id').notNull(),
+    requesterName: text('requester_name'),
+    conversation: jsonb('conversation').$type<ConversationRef>().notNull(),
+    cardRef: text('card_ref'),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    decidedByPlatform: text('decided_by_platform'),
+    decidedByUserId: text('decided_by_user_id'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: at('decided_at'),
+    dryRun: boolean('dry_run').notNull().default(false),
+    relayMessageId: text('relay_message_id'),
+    failureReason: text('failure_reason'),
+    // Mirrors deliveries.attempts (updated in the same transaction) so a draft reads as one row.
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [
+    check(
+      'drafts_status_check',
+      sql`${t.status} in ('pending', 'confirmed', 'sending', 'sent', 'failed', 'cancelled', 'expired')`,
+    ),
+    index('drafts_requester_created_idx').on(t.requesterPlatform, t.requesterUserId, t.createdAt),
+    index('drafts_status_expires_idx').on(t.status, t.expiresAt),
+    // Rate-limit windows count by decision time: per recipient, and overall.
+    index('drafts_recipient_decided_idx').on(t.channel, t.recipient, t.decidedAt),
+    index('drafts_decided_idx').on(t.decidedAt),
+  ],
+);
+export type DraftRow = typeof drafts.$inferSelect;
+export type NewDraftRow = typeof drafts.$inferInsert;
+
+/** The outbox: one row per confirmed draft, claimed by workers with FOR UPDATE SKIP LOCKED. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    draftId: text('draft_id')
+      .primaryKey()
+      .references(() => drafts.id),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    // Set while a worker holds the job; a lease in the past means that worker died.
+    leaseUntil: at('lease_until'),
+    lastError: text('last_error'),
+    done: boolean('done').notNull().default(false),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`not ${t.done}`)],
+);
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type NewDeliveryRow = typeof deliveries.$inferInsert;
+
+/**
+ * Append-only, hash-chained audit log. A trigger (migration
+ * `audit_append_only`) refuses UPDATE, DELETE and TRUNCATE. `seq` is assigned
+ * by the appender as last + 1 under an advisory lock, so the chain has no gaps
+ * even when a transaction rolls back; the identity is only a fallback.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    at: at('at').notNull(),
+    actorPlatform: text('actor_platform'),
+    actorUserId: text('actor_user_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    draftId: text('draft_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_events_draft_idx').on(t.draftId),
+    index('audit_events_actor_idx').on(t.actorPlatform, t.actorUserId),
+    index('audit_events_at_idx').on(t.at),
+  ],
+);
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type NewAuditEventRow = typeof auditEvents.$inferInsert;
+
+/** Contact books. `nameKey` is the lower-cased name (matching is case-insensitive); `name` is as typed. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    scope: text('scope').notNull(),
+    nameKey: text('name_key').notNull(),
+    name: text('name').notNull(),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'contacts_pkey', columns: [t.scope, t.nameKey, t.channel] }),
+    index('contacts_address_idx').on(t.channel, t.address),
+  ],
+);
+export type ContactRow = typeof contacts.$inferSelect;
+export type NewContactRow = typeof contacts.$inferInsert;
+
+/** Multi-turn conversation state; `updatedAt` lives in its own column, the rest in `state`. */
+export const conversations = pgTable('conversations', {
+  key: text('key').primaryKey(),
+  state: jsonb('state').$type<{ pending: PartialSendRequest | null; history: Turn[] }>().notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+export type ConversationRow = typeof conversations.$inferSelect;
+export type NewConversationRow = typeof conversations.$inferInsert;
+
+/** Inbound events already handled (Slack event ids, Telegram update ids), for dedupe of platform retries. */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    source: text('source').notNull(),
+    eventId: text('event_id').notNull(),
+    seenAt: at('seen_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'inbound_events_pkey', columns: [t.source, t.eventId] }), index('inbound_events_seen_idx').on(t.seenAt)],
+);
+export type InboundEventRow = typeof inboundEvents.$inferSelect;
+export type NewInboundEventRow = typeof inboundEvents.$inferInsert;
