@@ -1,0 +1,46 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { AuditLog } from '../../core/ports.js';
+import { badRequest, describeZodError } from './http-errors.js';
+
+const isoDate = () =>
+  z
+    .string()
+    .trim()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date, like 2025-01-31T12:00:00Z')
+    .transform((s) => new Date(s))
+    .optional();
+
+const auditQuerySchema = z.object({
+  draftId: z.string().trim().min(1).max(200).optional(),
+  actor: z
+    .string()
+    .trim()
+    .regex(/^[a-z]+:.+$/, 'must be "platform:userId", like web:web-user or slack:U123')
+    .optional(),
+  since: isoDate(),
+  until: isoDate(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .optional(),
+});
+
+/** `GET /api/audit?draftId=&actor=&since=&until=&limit=` → `{entries}`, newest first. */
+export function auditRoute(audit: AuditLog): RequestHandler {
+  return async (req, res) => {
+    // A repeated query key arrives as an array; the first one wins rather than a confusing type error.
+    const query = Object.fromEntries(
+      Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v === '' ? undefined : v]),
+    );
+    const parsed = auditQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      badRequest(res, describeZodError(parsed.error));
+      return;
+    }
+    const entries = await audit.list(parsed.data);
+    res.json({ entries });
+  };
+}

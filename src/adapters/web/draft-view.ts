@@ -1,0 +1,55 @@
+import { buildCard, type Card } from '../../core/card.js';
+import type { Draft, DraftStatus } from '../../core/draft.js';
+import type { Actor, Channel } from '../../core/send-request.js';
+
+/** The `data` of a `data-draft` stream part (DESIGN.md): what a chat client needs to show a draft. */
+export interface DraftData {
+  id: string;
+  /** As of now: a pending draft past its expiry reads `expired` even before the sweeper marks it. */
+  status: DraftStatus;
+  channel: Channel;
+  to: string;
+  text: string;
+  subject: string | null;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+/** What `GET /api/drafts/:id` and the decision routes answer. */
+export interface DraftView extends DraftData {
+  requester: Actor;
+  decidedBy: Actor | null;
+  decidedAt: string | null;
+  createdAt: string;
+  failureReason: string | null;
+  dryRun: boolean;
+  /** The platform-neutral card, the same one Slack and Telegram render. */
+  card: Omit<Card, 'expiresAt'> & { expiresAt: string };
+}
+
+export function draftData(draft: Draft, now: Date): DraftData {
+  const card = buildCard(draft, now);
+  return {
+    id: draft.id,
+    status: card.status,
+    channel: draft.channel,
+    to: draft.to,
+    text: draft.text,
+    subject: draft.subject,
+    expiresAt: draft.expiresAt.toISOString(),
+  };
+}
+
+export function draftView(draft: Draft, now: Date): DraftView {
+  const card = buildCard(draft, now);
+  return {
+    ...draftData(draft, now),
+    requester: draft.requester,
+    decidedBy: draft.decidedBy,
+    decidedAt: draft.decidedAt?.toISOString() ?? null,
+    createdAt: draft.createdAt.toISOString(),
+    failureReason: draft.failureReason,
+    dryRun: draft.dryRun,
+    card: { ...card, expiresAt: card.expiresAt.toISOString() },
+  };
+}

@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports.js';
+import { channelSchema, type Actor } from '../../core/send-request.js';
+import type { RelayBot } from '../../app/relaybot.js';
+import { DEFAULT_WEB_USER } from './chat-route.js';
+import { draftView } from './draft-view.js';
+import { badRequest, describeZodError, sendAppError } from './http-errors.js';
+
+/** Who decides: `userId` as in the chat body (DESIGN.md: trusted because the caller is on loopback or holds the token). */
+const deciderSchema = z.looseObject({
+  userId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200).optional(),
+});
+
+const patchSchema = deciderSchema
+  .extend({
+    channel: channelSchema.optional(),
+    to: z.string({ error: 'must be a string' }).max(1000).optional(),
+    text: z.string({ error: 'must be a string' }).max(100_000).optional(),
+    subject: z.string({ error: 'must be a string or null' }).max(1000).nullable().optional(),
+  })
+  .refine((p) => p.channel !== undefined || p.to !== undefined || p.text !== undefined || p.subject !== undefined, {
+    message: 'say what to change: channel, to, text or subject',
+  });
+
+const webActor = (userId: string | undefined): Actor => ({ platform: 'web', userId: userId ?? DEFAULT_WEB_USER });
+
+/** An absent body (no JSON content type) reads as `{}`: deciding needs no fields when the default user decides. */
+const bodyOf = (req: Request): unknown => req.body ?? {};
+
+export interface DraftsRoutesDeps {
+  bot: RelayBot;
+  clock: Clock;
+}
+
+/**
+ * Draft read / edit / decide for the web console and API users. Every refusal
+ * is the core's AppError: its sentence goes to the client, its code picks the status.
+ */
+export function draftsRoutes(deps: DraftsRoutesDeps): Router {
+  const router = Router();
+  const view = (res: Response, status: number, draft: Parameters<typeof draftView>[0]): void => {
+    res.status(status).json({ draft: draftView(draft, deps.clock.now()) });
+  };
+
+  /** Run a use case; its AppError becomes a JSON refusal, anything else goes to the error funnel. */
+  const decide = async (res: Response, work: () => Promise<Parameters<typeof draftView>[0]>, status: number) => {
+    try {
+      view(res, status, await work());
+    } catch (error) {
+      if (error instanceof AppError) sendAppError(res, error);
+      else throw error;
+    }
+  };
+
+  router.get('/api/drafts/:id', async (req, res) => {
+    const draft = await deps.bot.getDraft(req.params.id);
+    if (!draft) {
+      sendAppError(res, new AppError('not_found:draft', 'That draft does not exist (any more).'));
+      return;
+    }
+    view(res, 200, draft);
+  });
+
+  router.patch('/api/drafts/:id', async (req, res) => {
+    const parsed = patchSchema.safeParse(bodyOf(req));
+    if (!parsed.success) {
+      badRequest(res, describeZodError(parsed.error));
+      return;
+    }
+    const { userId, channel, to, text, subject } = parsed.data;
+    const patch = {
+      ...(channel !== undefined && { channel }),
+      ...(to !== undefined && { to }),
+      ...(text !== undefined && { text }),
+      ...(subject !== undefined && { subject }),
+    };
+    await decide(res, () => deps.bot.edit(req.params.id, webActor(userId), patch), 200);
+  });
+
+  for (const action of ['confirm', 'cancel'] as const) {
+    router.post(`/api/drafts/:id/${action}`, async (req, res) => {
+      const parsed = deciderSchema.safeParse(bodyOf(req));
+      if (!parsed.success) {
+        badRequest(res, describeZodError(parsed.error));
+        return;
+      }
+      const actor = webActor(parsed.data.userId);
+      // Confirm answers 202: delivery happens in the background; poll GET /api/drafts/:id until the status is final.
+      if (action === 'confirm') await decide(res, () => deps.bot.confirm(req.params.id, actor), 202);
+      else await decide(res, () => deps.bot.cancel(req.params.id, actor), 200);
+    });
+  }
+
+  return router;
+}

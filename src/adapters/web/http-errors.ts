@@ -1,0 +1,104 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type { Logger } from '../../core/ports.js';
+
+/** What every /api error body looks like: a sentence, and our code when there is one. */
+export interface ErrorBody {
+  error: string;
+  code?: string;
+}
+
+export const INTERNAL_ERROR = 'Something went wrong on our side; nothing was sent.';
+
+/** The HTTP status for an AppError code: the family before the colon decides. */
+export function statusForCode(code: string): number {
+  const family = code.split(':')[0];
+  switch (family) {
+    case 'not_found':
+      return 404;
+    case 'denied':
+      return code === 'denied:rate_limit' ? 429 : 403;
+    case 'conflict':
+    case 'expired':
+      return 409;
+    case 'invalid':
+      return 422;
+    case 'unavailable':
+      return 503;
+    case 'rejected':
+      return 502;
+    default:
+      return 500;
+  }
+}
+
+/** Answer an AppError with its sentence and code. */
+export function sendAppError(res: Response, error: AppError): void {
+  const body: ErrorBody = { error: error.message, code: error.code };
+  res.status(statusForCode(error.code)).json(body);
+}
+
+/** "messages: at least one message is needed" — the first problem zod found, named by its field. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request body is not valid.';
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+  return `${field}: ${issue.message}`;
+}
+
+/** A 400 for a request we cannot read, naming the field and why. */
+export function badRequest(res: Response, reason: string): void {
+  const body: ErrorBody = { error: reason, code: 'invalid:request' };
+  res.status(400).json(body);
+}
+
+/** Unknown /api routes answer JSON, not Express's HTML page. */
+export const apiNotFound: RequestHandler = (req, res) => {
+  res.status(404).json({ error: `There is no ${req.method} ${req.originalUrl.split('?')[0]} route.` } satisfies ErrorBody);
+};
+
+/** body-parser marks its own errors with `type`; they are the client's fault and safe to explain. */
+function bodyParserReason(err: { type?: unknown; message?: unknown }): { status: number; reason: string } | null {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return { status: 400, reason: `The request body is not valid JSON (${String(err.message)}).` };
+    case 'entity.too.large':
+      return { status: 413, reason: 'The request body is too large (at most 100 kB).' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, reason: 'Send the body as UTF-8 JSON.' };
+    case 'request.aborted':
+      return { status: 400, reason: 'The request was aborted before its body arrived.' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The one error funnel: AppErrors and body-parser errors are explained;
+ * anything else is logged whole and answered with a generic sentence — never a stack.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // Too late for a JSON answer (a stream was under way): log, and let Express cut the connection.
+      logger.error({ err, method: req.method, url: req.path }, 'error after the response started');
+      next(err);
+      return;
+    }
+    if (err instanceof AppError) {
+      sendAppError(res, err);
+      return;
+    }
+    if (err && typeof err === 'object') {
+      const parsed = bodyParserReason(err as { type?: unknown; message?: unknown });
+      if (parsed) {
+        res.status(parsed.status).json({ error: parsed.reason, code: 'invalid:request' } satisfies ErrorBody);
+        return;
+      }
+    }
+    logger.error({ err, method: req.method, url: req.path }, 'unhandled error in an HTTP route');
+    res.status(500).json({ error: INTERNAL_ERROR } satisfies ErrorBody);
+  };
+}

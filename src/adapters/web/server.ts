@@ -1,0 +1,114 @@
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { AppError } from '../../core/errors.js';
+import type { AuditLog, Clock, Logger } from '../../core/ports.js';
+import type { RelayBot } from '../../app/relaybot.js';
+import type { PrometheusMetrics } from '../metrics/prometheus.js';
+import { auditRoute } from './audit-route.js';
+import { bearerAuth } from './bearer-auth.js';
+import { chatRoute } from './chat-route.js';
+import { draftsRoutes } from './drafts-routes.js';
+import { apiNotFound, errorHandler } from './http-errors.js';
+import { requestMetrics } from './request-metrics.js';
+
+export interface WebAppDeps {
+  bot: RelayBot;
+  audit: AuditLog;
+  metrics: PrometheusMetrics;
+  logger: Logger;
+  /** WEB_API_TOKEN: when set, `/api/*` needs `Authorization: Bearer <token>`. */
+  apiToken?: string | undefined;
+  /** The HOST the server listens on (the config refuses a non-loopback HOST without a token). */
+  host: string;
+  clock: Clock;
+  /** Longest a `/api/chat` request may take, ms. Default 60 000. */
+  chatTimeoutMs?: number | undefined;
+  /**
+   * Mount more routes on the same app (Bolt's ExpressReceiver router,
+   * grammY's webhook). Called after the built-in routes and before the final
+   * 404 and error handlers, so errors there also get the no-stack-trace answer.
+   */
+  mount?: ((app: express.Express) => void) | undefined;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach the server. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+const CONSOLE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
+
+// The console loads only its own files and talks only to this server.
+const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/**
+ * The one HTTP app: `/api/*` (JSON, bearer-guarded), `/healthz`, `/metrics`
+ * and the web console at `/`. JSON is parsed on `/api` only, because Bolt
+ * verifies Slack's signature over the raw body of `/slack/events`.
+ */
+export function createWebApp(deps: WebAppDeps): express.Express {
+  // The config already refuses this; checking again here keeps the API closed even if a caller skips the config.
+  if (!deps.apiToken && !isLoopbackHost(deps.host)) {
+    throw new AppError('invalid:config', `WEB_API_TOKEN is required when HOST (${deps.host}) is not a loopback address.`);
+  }
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestMetrics(deps.metrics));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.use('/api', bearerAuth(deps.apiToken), express.json({ limit: '100kb' }), (_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
+  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
+  app.get('/api/audit', auditRoute(deps.audit));
+  app.use('/api', apiNotFound);
+
+  app.use(
+    express.static(CONSOLE_DIR, {
+      index: 'index.html',
+      setHeaders: (res) => {
+        res.setHeader('content-security-policy', CONSOLE_CSP);
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('referrer-policy', 'no-referrer');
+      },
+    }),
+  );
+
+  deps.mount?.(app);
+
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Listen on `host:port` (port 0 picks a free one); resolves once listening, rejects on e.g. EADDRINUSE. */
+export function listen(app: express.Express, port: number, host: string): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(app);
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server);
+    });
+  });
+}
