@@ -1,0 +1,76 @@
+/**
+ * ContactBook over the `contacts` table. A scope (`slack:T123`,
+ * `telegram:<chat id>`, `web`) sees its own entries and the `global` ones;
+ * its own come first, so a local "Mum" wins over a global one. Names match
+ * case-insensitively through the stored lower-cased `name_key`.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Contact, ContactBook } from '../../core/ports.js';
+import type { Channel } from '../../core/send-request.js';
+import type { AppDb } from './client.js';
+import { contacts, type ContactRow } from './schema.js';
+
+export const GLOBAL_SCOPE = 'global';
+
+const nameKey = (name: string): string => name.trim().toLowerCase();
+const visibleFrom = (scope: string) => inArray(contacts.scope, scope === GLOBAL_SCOPE ? [GLOBAL_SCOPE] : [scope, GLOBAL_SCOPE]);
+/** Own scope before global. */
+const ownFirst = (scope: string) => sql`case when ${contacts.scope} = ${scope} then 0 else 1 end`;
+
+export function createContactBook(db: AppDb): ContactBook {
+  return {
+    async save(scope: string, name: string, channel: Channel, address: string, now: Date) {
+      const [row] = await db
+        .insert(contacts)
+        .values({ scope, nameKey: nameKey(name), name: name.trim(), channel, address, createdAt: now })
+        .onConflictDoUpdate({
+          target: [contacts.scope, contacts.nameKey, contacts.channel],
+          // Saving again replaces the address (and the spelling), keeping when it was first saved.
+          set: { name: name.trim(), address },
+        })
+        .returning();
+      if (!row) throw new Error('upsert into contacts returned no row');
+      return toContact(row);
+    },
+
+    async find(scope, name) {
+      const rows = await db
+        .select()
+        .from(contacts)
+        .where(and(visibleFrom(scope), eq(contacts.nameKey, nameKey(name))))
+        .orderBy(ownFirst(scope), asc(contacts.channel));
+      return rows.map(toContact);
+    },
+
+    async list(scope) {
+      const rows = await db
+        .select()
+        .from(contacts)
+        .where(visibleFrom(scope))
+        .orderBy(asc(contacts.nameKey), ownFirst(scope), asc(contacts.channel));
+      return rows.map(toContact);
+    },
+
+    async remove(scope, name) {
+      // Only the scope's own entries: a chat cannot delete a global contact.
+      const rows = await db
+        .delete(contacts)
+        .where(and(eq(contacts.scope, scope), eq(contacts.nameKey, nameKey(name))))
+        .returning({ channel: contacts.channel });
+      return rows.length;
+    },
+
+    async has(scope, channel, address) {
+      const rows = await db
+        .select({ one: sql`1` })
+        .from(contacts)
+        .where(and(visibleFrom(scope), eq(contacts.channel, channel), eq(contacts.address, address)))
+        .limit(1);
+      return rows.length > 0;
+    },
+  };
+}
+
+function toContact(row: ContactRow): Contact {
+  return { scope: row.scope, name: row.name, channel: row.channel as Channel, address: row.address, createdAt: row.createdAt };
+}

@@ -1,0 +1,36 @@
+/** Mapping between the `drafts` table and the core `Draft`. */
+import type { Draft, DraftStatus } from '../../core/draft.js';
+import type { Actor, Channel, Platform } from '../../core/send-request.js';
+import type { DraftRow } from './schema.js';
+
+export function toDraft(row: DraftRow): Draft {
+  return {
+    id: row.id,
+    status: row.status as DraftStatus,
+    channel: row.channel as Channel,
+    to: row.recipient,
+    text: row.text,
+    subject: row.subject,
+    requester: actor(row.requesterPlatform, row.requesterUserId, row.requesterName),
+    conversation: row.conversation,
+    cardRef: row.cardRef,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    decidedBy: row.decidedByPlatform === null ? null : actor(row.decidedByPlatform, row.decidedByUserId ?? '', row.decidedByName),
+    decidedAt: row.decidedAt,
+    dryRun: row.dryRun,
+    relayMessageId: row.relayMessageId,
+    failureReason: row.failureReason,
+    attempts: row.attempts,
+  };
+}
+
+function actor(platform: string, userId: string, name: string | null): Actor {
+  return name === null ? { platform: platform as Platform, userId } : { platform: platform as Platform, userId, name };
+}
+
+/** Column values recording who decided. */
+export function decidedByColumns(by: Actor, now: Date) {
+  return { decidedByPlatform: by.platform, decidedByUserId: by.userId, decidedByName: by.name ?? null, decidedAt: now };
+}
