@@ -1,0 +1,107 @@
+/**
+ * relaybot CLI: `npm run relaybot -- <command>`. Reads the same environment as
+ * the server. Exit codes: 0 ok, 1 a check failed (audit verify), 2 bad usage or config.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { AppError } from '../core/errors.js';
+import { channelSchema, CHANNELS } from '../core/send-request.js';
+import { validateSendRequest } from '../core/validation.js';
+import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.js';
+import { openConfiguredDatabase } from '../runtime.js';
+import { formatAuditEntry } from './format.js';
+
+const USAGE = `usage: relaybot <command>
+
+  migrate                               apply database migrations
+  audit verify                          check the audit hash chain (exit 1 on tampering)
+  audit tail [--draft ID] [--limit N]   show the latest audit entries (default 20)
+  contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
+  contacts list                         list contacts [--scope S] (default: global)
+  help                                  this text`;
+
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { draft: { type: 'string' }, limit: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (!command || command === 'help' || values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const known = ['migrate', 'audit', 'contacts'];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+
+  const config = loadConfig();
+  const database = await openConfiguredDatabase(config);
+  try {
+    return await dispatch(database, config.env.DEFAULT_PHONE_REGION, command, sub, rest, values);
+  } finally {
+    await database.close();
+  }
+}
+
+async function dispatch(
+  database: Database,
+  region: string,
+  command: string,
+  sub: string | undefined,
+  rest: string[],
+  values: { draft?: string; limit?: string; scope?: string },
+): Promise<number> {
+  const stores = createStores(database);
+  if (command === 'migrate') {
+    console.log(`migrations applied (${database.kind})`);
+    return 0;
+  }
+  if (command === 'audit' && sub === 'verify') {
+    const result = await stores.audit.verify();
+    if (result.ok) {
+      console.log(`audit chain intact: ${result.count} entries verified`);
+      return 0;
+    }
+    console.error(`audit chain BROKEN at entry #${result.brokenSeq}: ${result.reason} (${result.count} entries checked before it)`);
+    return 1;
+  }
+  if (command === 'audit' && sub === 'tail') {
+    const limit = values.limit ? Number.parseInt(values.limit, 10) : 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+    const entries = await stores.audit.list({ draftId: values.draft, limit });
+    if (entries.length === 0) console.log('no audit entries yet');
+    for (const entry of entries.reverse()) console.log(formatAuditEntry(entry));
+    return 0;
+  }
+  const scope = values.scope ?? GLOBAL_SCOPE;
+  if (command === 'contacts' && sub === 'add') {
+    const [name, channelWord, ...addressParts] = rest;
+    const address = addressParts.join(' ');
+    if (!name || !channelWord || !address) throw new UsageError('contacts add needs NAME CHANNEL ADDRESS');
+    const channel = channelSchema.safeParse(channelWord.toLowerCase());
+    if (!channel.success) throw new UsageError(`"${channelWord}" is not a channel; use one of ${CHANNELS.join(', ')}`);
+    const normalised = validateSendRequest({ channel: channel.data, to: address, text: '-', subject: null }, region).to;
+    const contact = await stores.contacts.save(scope, name, channel.data, normalised, new Date());
+    console.log(`saved ${contact.name}: ${contact.channel} ${contact.address} (scope ${contact.scope})`);
+    return 0;
+  }
+  if (command === 'contacts' && sub === 'list') {
+    const contacts = await stores.contacts.list(scope);
+    if (contacts.length === 0) console.log(`no contacts in scope ${scope}`);
+    for (const c of contacts) console.log(`${c.name}\t${c.channel}\t${c.address}\t(${c.scope})`);
+    return 0;
+  }
+  throw new UsageError(`unknown ${command} command "${sub ?? ''}"`);
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`relaybot: ${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConfigError || error instanceof AppError) console.error(`relaybot: ${error.message}`);
+    else console.error(`relaybot: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,109 @@
+/**
+ * Composition root: read the configuration, build the runtime, mount the
+ * front-ends on one HTTP server, start background work, and shut down cleanly.
+ */
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { AppError } from './core/errors.js';
+import { createLogger } from './logger.js';
+import { buildRuntime, type Runtime } from './runtime.js';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
+import { createSlackAdapter } from './adapters/slack/index.js';
+import { createTelegramAdapter } from './adapters/telegram/index.js';
+import { createWebApp, listen } from './adapters/web/server.js';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const { env } = config;
+  const logger = createLogger(env.LOG_LEVEL);
+  for (const warning of config.warnings) logger.warn({}, warning);
+
+  const metrics = createPrometheusMetrics();
+  let runtime: Runtime;
+  try {
+    runtime = await buildRuntime(config, logger, { metrics });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid:config') fail(error.message);
+    throw error;
+  }
+  const { bot, stores, clock, notifier } = runtime;
+
+  const app = createWebApp({ bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock });
+  const frontEnds: Stoppable[] = [];
+  const started: string[] = ['web console'];
+
+  if (env.SLACK_BOT_TOKEN) {
+    const slack = createSlackAdapter({
+      bot, drafts: stores.drafts, contacts: stores.contacts, dedupe: stores.dedupe, clock, logger,
+      botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS,
+    });
+    if (slack.router) app.use(slack.router);
+    notifier.register('slack', slack.notifier);
+    frontEnds.push(slack);
+    started.push(env.SLACK_APP_TOKEN ? 'Slack (Socket Mode)' : 'Slack (POST /slack/events)');
+  }
+  if (env.TELEGRAM_BOT_TOKEN) {
+    const telegram = createTelegramAdapter({
+      bot, drafts: stores.drafts, contacts: stores.contacts, conversations: stores.conversations, dedupe: stores.dedupe,
+      clock, logger, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,
+      allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+    });
+    if (telegram.webhook) app.post('/telegram/webhook', telegram.webhook);
+    notifier.register('telegram', telegram.notifier);
+    frontEnds.push(telegram);
+    started.push(env.TELEGRAM_WEBHOOK_SECRET ? 'Telegram (POST /telegram/webhook)' : 'Telegram (long polling)');
+  }
+
+  let server: Server;
+  try {
+    server = await listen(app, env.PORT, env.HOST);
+  } catch (error) {
+    await runtime.close(0);
+    fail(`PORT: cannot listen on ${env.HOST}:${env.PORT}: ${(error as Error).message}`);
+  }
+  runtime.worker.start();
+  runtime.sweeper.start();
+  for (const frontEnd of frontEnds) await (frontEnd as Stoppable & { start(): Promise<void> }).start();
+
+  const storage = env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${env.RELAYBOT_DATA_DIR}`;
+  const relay = runtime.relay.dryRun ? 'dry-run relay (nothing is really sent)' : `relay at ${env.RELAY_BASE_URL}`;
+  console.log(
+    `relaybot is running at http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${(server.address() as { port: number }).port}\n` +
+      `  storage: ${storage}\n  delivery: ${relay}\n  understanding: ${runtime.interpreter.name}\n  front-ends: ${started.join(', ')}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests; finishing in-flight deliveries');
+    server.close();
+    server.closeIdleConnections();
+    await Promise.allSettled(frontEnds.map((f) => f.stop()));
+    await runtime.close(10_000);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function fail(line: string): never {
+  console.error(`relaybot: ${line}`);
+  process.exit(1);
+}
+
+main().catch((error) => {
+  // Last resort: one line, no stack, so an operator sees what to fix.
+  fail(error instanceof Error ? error.message : String(error));
+});

@@ -1,0 +1,100 @@
+/**
+ * Builds everything but the front-ends from a Config: database, stores, relay,
+ * interpreter, the RelayBot use cases, the delivery worker and the expiry
+ * sweeper. main.ts, the CLI, the benchmark and the test harness share it, so
+ * tests run the same wiring as production.
+ */
+import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
+import { DeliveryWorker } from './app/delivery-worker.js';
+import { ExpirySweeper } from './app/expiry-sweeper.js';
+import { NotifierRouter } from './app/notifier-router.js';
+import { RelayBot } from './app/relaybot.js';
+import type { Config } from './config.js';
+import type { Clock, Interpreter, Logger, Metrics, Relay } from './core/ports.js';
+import { createOfflineInterpreter } from './core/parser/index.js';
+import { createStores, migrateDatabase, openDatabase, type Database, type Stores } from './adapters/db/index.js';
+import { createOpenAIInterpreter } from './adapters/openai/index.js';
+import { createDryRunRelay, createHttpRelay } from './adapters/relay/index.js';
+
+export interface RuntimeOverrides {
+  relay?: Relay;
+  interpreter?: Interpreter;
+  clock?: Clock;
+  metrics?: Metrics;
+  worker?: DeliveryWorkerOptions;
+  /** Sweep interval for expired drafts, ms (default 15 s). */
+  sweepIntervalMs?: number;
+}
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  stores: Stores;
+  relay: Relay;
+  interpreter: Interpreter;
+  clock: Clock;
+  bot: RelayBot;
+  /** Front-ends register here so delivery outcomes reach the card that drafted. */
+  notifier: NotifierRouter;
+  worker: DeliveryWorker;
+  sweeper: ExpirySweeper;
+  /** Stop background work (bounded by `graceMs`) and close the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export function createRelay(config: Config): Relay {
+  const { RELAY_BASE_URL, RELAY_API_KEY, RELAY_PHONE_ID } = config.env;
+  if (!RELAY_BASE_URL || !RELAY_API_KEY) return createDryRunRelay();
+  return createHttpRelay({ baseUrl: RELAY_BASE_URL, apiKey: RELAY_API_KEY, phoneId: RELAY_PHONE_ID });
+}
+
+export function createInterpreter(config: Config): Interpreter {
+  const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = config.env;
+  if (!OPENAI_API_KEY) return createOfflineInterpreter();
+  return createOpenAIInterpreter({ apiKey: OPENAI_API_KEY, baseURL: OPENAI_BASE_URL, model: OPENAI_MODEL });
+}
+
+/** Open (and migrate) the configured database. */
+export async function openConfiguredDatabase(config: Config, logger?: Logger): Promise<Database> {
+  const database = await openDatabase({
+    databaseUrl: config.env.DATABASE_URL,
+    dataDir: config.env.RELAYBOT_DATA_DIR,
+    onPoolError: (err) => logger?.warn({ err }, 'database connection dropped; the pool replaces it'),
+  });
+  await migrateDatabase(database);
+  return database;
+}
+
+export async function buildRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const database = await openConfiguredDatabase(config, logger);
+  const stores = createStores(database);
+  const clock = overrides.clock ?? systemClock;
+  const relay = overrides.relay ?? createRelay(config);
+  const interpreter = overrides.interpreter ?? createInterpreter(config);
+  const notifier = new NotifierRouter();
+  const worker = new DeliveryWorker(
+    { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },
+    overrides.worker,
+  );
+  const bot = new RelayBot({
+    stores,
+    interpreter,
+    policy: config.policy,
+    clock,
+    defaultRegion: config.env.DEFAULT_PHONE_REGION,
+    metrics: overrides.metrics,
+    logger,
+    onConfirmed: () => worker.kick(),
+  });
+  const sweeper = new ExpirySweeper({ drafts: stores.drafts, audit: stores.audit, notifier, clock, logger }, overrides.sweepIntervalMs);
+  return {
+    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper,
+    async close(graceMs = 10_000) {
+      sweeper.stop();
+      await worker.stop(graceMs);
+      await database.close();
+    },
+  };
+}
