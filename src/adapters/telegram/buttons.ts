@@ -1,0 +1,115 @@
+import type { Context } from 'grammy';
+import { isDecidable, type Draft } from '../../core/draft.js';
+import { AppError, userMessage } from '../../core/errors.js';
+import { deciderRefusal } from '../../core/policy.js';
+import { decodeCallback } from './callback-data.js';
+import type { TelegramCardRef } from './card-ref.js';
+import { formatCardRef } from './card-ref.js';
+import { syncCard } from './card-sync.js';
+import type { TelegramAdapterDeps } from './deps.js';
+import type { EditPrompts } from './edit-prompts.js';
+import { EDIT_PROMPT_HTML } from './edit-reply.js';
+import { escapeHtml, truncate } from './html.js';
+import { actorFromUser } from './identity.js';
+
+/** Telegram shows at most 200 characters in a callback answer. */
+const TOAST_LIMIT = 200;
+
+/**
+ * Send / Edit / Cancel presses. Every press is answered exactly once (the
+ * spinner on the button stops, and refusals show as a toast), and the card is
+ * brought to the draft's real state whatever happened.
+ */
+export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prompts: EditPrompts): Promise<void> {
+  const query = ctx.callbackQuery!;
+  let answered = false;
+  const toast = async (text?: string, alert = false): Promise<void> => {
+    if (answered) return;
+    answered = true;
+    await ctx.answerCallbackQuery(text ? { text: truncate(text, TOAST_LIMIT), show_alert: alert } : {});
+  };
+  try {
+    const parsed = decodeCallback(query.data ?? '');
+    const message = query.message;
+    if (!parsed || !message) {
+      await toast('This button is no longer valid.');
+      return;
+    }
+    const ref: TelegramCardRef = { chatId: message.chat.id, messageId: message.message_id };
+    const actor = actorFromUser(query.from);
+    const load = (): Promise<Draft | null> => deps.bot.getDraft(parsed.draftId);
+
+    // Refused or too late: say why, and make sure the card no longer offers what cannot be done.
+    const refuse = async (error: unknown): Promise<void> => {
+      if (!(error instanceof AppError)) throw error;
+      await toast(error.message);
+      if (error.code !== 'denied:decider') await syncCard(ctx.api, ref, load, deps.clock);
+    };
+
+    let decided: Draft;
+    switch (parsed.action) {
+      case 'confirm':
+        try {
+          decided = await deps.bot.confirm(parsed.draftId, actor);
+        } catch (error) {
+          return await refuse(error);
+        }
+        await toast('Sending…');
+        break;
+      case 'cancel':
+        try {
+          decided = await deps.bot.cancel(parsed.draftId, actor);
+        } catch (error) {
+          return await refuse(error);
+        }
+        await toast('Cancelled — nothing was sent.');
+        break;
+      case 'edit':
+        return await askForEdit(ctx, deps, prompts, ref, parsed.draftId, toast, refuse);
+    }
+    // The card may have been posted by a replica that died before storing where it is.
+    if (!decided.cardRef) await deps.drafts.setCardRef(decided.id, formatCardRef(ref.chatId, ref.messageId));
+    await syncCard(ctx.api, ref, load, deps.clock, decided);
+  } catch (error) {
+    deps.logger.error({ err: error, callbackQueryId: query.id }, 'telegram button press failed');
+    await toast(userMessage(error), true).catch(() => undefined);
+  } finally {
+    await toast().catch(() => undefined);
+  }
+}
+
+/**
+ * Edit: check first that this person may edit this draft now, then ask for the
+ * change with a ForceReply prompt and remember which draft the prompt is about.
+ */
+async function askForEdit(
+  ctx: Context,
+  deps: TelegramAdapterDeps,
+  prompts: EditPrompts,
+  ref: TelegramCardRef,
+  draftId: string,
+  toast: (text?: string) => Promise<void>,
+  refuse: (error: unknown) => Promise<void>,
+): Promise<void> {
+  const actor = actorFromUser(ctx.callbackQuery!.from);
+  const draft = await deps.bot.getDraft(draftId);
+  if (!draft) return refuse(new AppError('not_found:draft', 'That draft does not exist (any more).'));
+  if (deciderRefusal(deps.bot.policy, draft.requester, actor, 'edit') || !isDecidable(draft, deps.clock.now())) {
+    // RelayBot.edit refuses it the same way, and audits the refused click; an empty patch changes nothing.
+    try {
+      await deps.bot.edit(draftId, actor, {});
+    } catch (error) {
+      return refuse(error);
+    }
+  }
+  await toast();
+  const from = ctx.callbackQuery!.from;
+  // In a group, naming the person makes `selective` show the reply field to them only.
+  const who = ctx.chat?.type === 'private' ? '' : `<a href="tg://user?id=${from.id}">${escapeHtml(actor.name ?? String(from.id))}</a>, `;
+  const prompt = await ctx.api.sendMessage(ref.chatId, `✏️ ${who}${EDIT_PROMPT_HTML}`, {
+    parse_mode: 'HTML',
+    reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true },
+    reply_markup: { force_reply: true, selective: true, input_field_placeholder: 'New text, or to: … / subject: …' },
+  });
+  await prompts.remember(ref.chatId, prompt.message_id, draftId);
+}

@@ -1,0 +1,23 @@
+import type { Api } from 'grammy';
+import type { Draft } from '../../core/draft.js';
+import type { Clock, DraftStore, Logger, Notifier } from '../../core/ports.js';
+import { parseCardRef } from './card-ref.js';
+import { syncCard } from './card-sync.js';
+
+/**
+ * Edits a draft's card when the delivery worker or the expiry sweeper changes
+ * it — possibly on another replica than the one that posted the card, so the
+ * card is found through the stored `chatId:messageId`, never through memory.
+ */
+export function createTelegramNotifier(api: Api, drafts: DraftStore, clock: Clock, logger: Logger): Notifier {
+  return {
+    async draftChanged(draft: Draft): Promise<void> {
+      const ref = parseCardRef(draft.cardRef);
+      if (!ref) {
+        logger.warn({ draftId: draft.id, status: draft.status }, 'telegram draft has no card to update');
+        return;
+      }
+      await syncCard(api, ref, () => drafts.get(draft.id), clock, draft);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Context } from 'grammy';
+import { buildCard } from '../../core/card.js';
+import { AppError } from '../../core/errors.js';
+import type { DraftPatch } from '../../core/draft.js';
+import { contactScope } from '../../app/conversation-keys.js';
+import { formatCardRef, parseCardRef } from './card-ref.js';
+import { syncCard } from './card-sync.js';
+import type { TelegramAdapterDeps } from './deps.js';
+import type { EditPrompts } from './edit-prompts.js';
+import { parseEditReply } from './edit-reply.js';
+import { escapeHtml } from './html.js';
+import { actorFromUser, conversationFromChat } from './identity.js';
+import { renderCard } from './render-card.js';
+import { say } from './say.js';
+
+/** One request in words → the agent's answer, and the draft card with Send / Edit / Cancel when it made one. */
+export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, text: string): Promise<void> {
+  const from = ctx.from!;
+  const chat = ctx.chat!;
+  const reply = await deps.bot.handleMessage({
+    actor: actorFromUser(from),
+    conversation: conversationFromChat(chat),
+    text,
+  });
+  if (!reply.draft) {
+    await say(ctx, escapeHtml(reply.text));
+    return;
+  }
+  const card = renderCard(buildCard(reply.draft, deps.clock.now()));
+  const sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
+  await deps.drafts.setCardRef(reply.draft.id, formatCardRef(sent.chat.id, sent.message_id));
+}
+
+/** A contact's name in `to:` means that contact, on its own channel. */
+async function resolveContact(deps: TelegramAdapterDeps, scope: string, patch: DraftPatch): Promise<DraftPatch> {
+  if (!patch.to || /[@+\d]/.test(patch.to.charAt(0))) return patch;
+  const found = await deps.contacts.find(scope, patch.to);
+  if (found.length !== 1) return patch;
+  return { ...patch, to: found[0]!.address, channel: found[0]!.channel };
+}
+
+/** A reply to an Edit prompt: change the draft, update its card, and say so (or why not). */
+export async function handleEditReply(
+  ctx: Context,
+  deps: TelegramAdapterDeps,
+  prompts: EditPrompts,
+  draftId: string,
+  promptMessageId: number,
+  text: string,
+): Promise<void> {
+  const chat = ctx.chat!;
+  const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), parseEditReply(text));
+  let edited;
+  try {
+    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    // A decided or expired draft can never be edited again: stop treating replies to this prompt as edits.
+    if (error.code === 'conflict:draft' || error.code === 'expired:draft' || error.code === 'not_found:draft') {
+      await prompts.forget(chat.id, promptMessageId);
+    }
+    await say(ctx, escapeHtml(error.message));
+    return;
+  }
+  await prompts.forget(chat.id, promptMessageId);
+  const ref = parseCardRef(edited.cardRef);
+  if (ref) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, edited);
+  await say(ctx, 'Draft updated — check the card above and press <b>Send</b> when it is right.');
+}
