@@ -17,6 +17,8 @@ import { createOpenAIInterpreter } from './adapters/openai/index.js';
 import { createDryRunRelay, createHttpRelay } from './adapters/relay/index.js';
 
 export interface RuntimeOverrides {
+  /** An already open (and migrated) database, e.g. a test's; it is closed with the runtime. */
+  database?: Database;
   relay?: Relay;
   interpreter?: Interpreter;
   clock?: Clock;
@@ -68,7 +70,7 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
 }
 
 export async function buildRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const database = await openConfiguredDatabase(config, logger);
+  const database = overrides.database ?? (await openConfiguredDatabase(config, logger));
   const stores = createStores(database);
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);

@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { policySchema } from '../../src/core/policy.js';
+import type { Database } from '../../src/adapters/db/index.js';
 import type { Clock, Interpreter, Logger, Relay } from '../../src/core/ports.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 
@@ -16,6 +17,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Extra environment, e.g. `{ DATABASE_URL }` to run on PostgreSQL. */
   env?: Record<string, string>;
+  /** A database from `testDatabaseTargets()`; default: a fresh in-memory PGlite. Closed by `close()`. */
+  database?: Database;
   /** Retries in tests should not wait seconds: default 1 ms base backoff. */
   maxAttempts?: number;
 }
@@ -35,6 +38,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     relay: options.relay,
     interpreter: options.interpreter,
     clock: options.clock,
+    database: options.database,
     worker: { backoffBaseMs: 1, backoffCapMs: 5, maxAttempts: options.maxAttempts ?? 8, pollMs: 10 },
   });
   return {
@@ -50,6 +54,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
       return attempts;
     },
-    close: () => runtime.close(0),
+    async close() {
+      runtime.sweeper.stop();
+      await runtime.worker.stop(0);
+      // A test database is dropped (which closes it); our own in-memory one is just closed.
+      const database = runtime.database as Database & { drop?: () => Promise<void> };
+      await (database.drop ? database.drop() : database.close());
+    },
   };
 }
