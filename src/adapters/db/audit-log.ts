@@ -19,7 +19,11 @@ import { auditEvents, type AuditEventRow } from './schema.js';
 const AUDIT_LOCK_KEY = 7_265_108_002;
 const VERIFY_PAGE = 500;
 
-/** Append one entry to the chain within `tx` (which must be a transaction: the lock lasts until it ends). */
+/**
+ * Append one entry to the chain within `tx`, a transaction: the entry commits
+ * or rolls back with the caller's change. The lock is held until `tx` ends,
+ * so call this last in the transaction, after taking any row locks.
+ */
 export async function appendAudit(tx: AppTx, event: AuditEventInput, at: Date = new Date()): Promise<AuditEntry> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`);
   const [last] = await tx

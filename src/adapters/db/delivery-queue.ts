@@ -4,6 +4,11 @@
  * same job. A worker that dies mid-delivery simply lets its lease run out: the
  * job becomes due again and the next claim gets it as the next attempt, with
  * the draft's unchanged idempotency key so the relay can drop a duplicate.
+ *
+ * LOCK ORDER, in every transaction here: the deliveries row, then the drafts
+ * row, then the audit lock (appendAudit, always last). One order everywhere
+ * means a claim and a late succeed/fail on the same job wait for each other
+ * instead of deadlocking.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
 import type { Draft } from '../../core/draft.js';
@@ -23,6 +28,7 @@ export function createDeliveryQueue(db: AppDb): DeliveryQueue {
     audit: AuditEventInput,
   ): Promise<Draft | null> {
     return db.transaction(async (tx) => {
+      await lockJob(tx, draftId);
       const [row] = await tx
         .update(drafts)
         .set({ ...outcome, updatedAt: now })
@@ -65,13 +71,16 @@ export function createDeliveryQueue(db: AppDb): DeliveryQueue {
         const jobs: DeliveryJob[] = [];
         for (const job of leased) {
           const draft = await markSending(tx, job.draftId, job.attempts, now);
-          if (!draft) {
+          if (draft) {
+            jobs.push({ draft, attempt: job.attempts });
+          } else {
             // Not confirmed or sending (should not happen): close the job rather than re-lease it forever.
             await tx.update(deliveries).set({ done: true, leaseUntil: null, lastError: 'the draft is no longer deliverable' }).where(eq(deliveries.draftId, job.draftId));
-            continue;
           }
-          await appendAudit(tx, { actor: null, action: 'delivery.claimed', draftId: job.draftId, details: { attempt: job.attempts, leaseUntil: leaseUntil.toISOString() } }, now);
-          jobs.push({ draft, attempt: job.attempts });
+        }
+        // Audit only after every row lock is taken (see LOCK ORDER above).
+        for (const job of jobs) {
+          await appendAudit(tx, { actor: null, action: 'delivery.claimed', draftId: job.draft.id, details: { attempt: job.attempt, leaseUntil: leaseUntil.toISOString() } }, now);
         }
         return jobs;
       });
@@ -117,4 +126,9 @@ async function markSending(tx: AppTx, draftId: string, attempts: number, now: Da
     .where(and(eq(drafts.id, draftId), inArray(drafts.status, ['confirmed', 'sending'])))
     .returning();
   return row ? toDraft(row) : null;
+}
+
+/** Take the job's row lock first, so this transaction locks in the same order as a claim. */
+async function lockJob(tx: AppTx, draftId: string): Promise<void> {
+  await tx.select({ draftId: deliveries.draftId }).from(deliveries).where(eq(deliveries.draftId, draftId)).for('update');
 }

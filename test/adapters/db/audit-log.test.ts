@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, canonicalJson, entryHash } from '../../../src/adapters/db/audit-hash.js';
+import { appendAudit } from '../../../src/adapters/db/audit-log.js';
+import { createStores, type Stores } from '../../../src/adapters/db/stores.js';
+import { testDatabaseTargets, type TestDatabase } from '../../fakes/database.js';
+import { errorText, event, freshActor } from './helpers.js';
+
+describe('audit hash definition', () => {
+  it('hashes the previous hash plus the entry as canonical JSON with sorted keys', () => {
+    expect(canonicalJson({ b: [3, { z: 1, a: null }], a: 'x', skipped: undefined })).toBe('{"a":"x","b":[3,{"a":null,"z":1}]}');
+    const entry = { seq: 1, at: new Date('2031-01-02T03:04:05.678Z'), actor: { platform: 'web' as const, userId: 'u1' }, action: 'draft.created', draftId: 'd1', details: { b: 1, a: 2 } };
+    const body = '{"action":"draft.created","actor":{"name":null,"platform":"web","userId":"u1"},"at":"2031-01-02T03:04:05.678Z","details":{"a":2,"b":1},"draftId":"d1","seq":1}';
+    expect(entryHash(GENESIS_HASH, entry)).toBe(createHash('sha256').update(GENESIS_HASH + body).digest('hex'));
+  });
+});
+
+describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
+  let database: TestDatabase;
+  let stores: Stores;
+
+  beforeAll(async () => {
+    database = await target.open();
+    stores = createStores(database);
+  });
+  afterAll(() => database?.drop());
+
+  it('chains every entry to the one before and verifies the whole chain', async () => {
+    const ada = freshActor();
+    const first = await stores.audit.append(event('test.first', ada, { n: 1 }));
+    const second = await stores.audit.append(event('test.second', null));
+    expect(second.seq).toBe(first.seq + 1);
+    expect(second.prevHash).toBe(first.hash);
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Appends from many callers at once still form one unbroken chain.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => stores.audit.append(event('test.concurrent', ada, { i }))));
+    const result = await stores.audit.verify();
+    expect(result).toEqual({ ok: true, count: second.seq + 8 });
+  });
+
+  it('writes nothing when the surrounding transaction rolls back', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await appendAudit(tx, event('test.rolled_back'));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await stores.audit.list({ limit: 1000 })).not.toContainEqual(expect.objectContaining({ action: 'test.rolled_back' }));
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  it('redacts secrets in details before storing and hashing, but keeps the idempotency key', async () => {
+    const entry = await stores.audit.append(
+      event('relay.attempt', null, {
+        idempotency_key: 'relaybot-123',
+        apiKey: 'k-1',
+        headers: { Authorization: 'Bearer abc.def', 'x-request-id': 'r1' },
+        nested: [{ password: 'hunter2', SLACK_BOT_TOKEN: 'xoxb-1-2-3' }],
+        error: 'relay said 401 to Bearer s3cr3t-value',
+        at: new Date('2031-01-01T00:00:00.000Z'),
+      }),
+    );
+    const expected = {
+      idempotency_key: 'relaybot-123',
+      apiKey: '[redacted]',
+      headers: { Authorization: '[redacted]', 'x-request-id': 'r1' },
+      nested: [{ password: '[redacted]', SLACK_BOT_TOKEN: '[redacted]' }],
+      error: 'relay said 401 to Bearer [redacted]',
+      at: '2031-01-01T00:00:00.000Z',
+    };
+    expect(entry.details).toEqual(expected);
+    const [stored] = await stores.audit.list({ limit: 1 });
+    expect(stored).toMatchObject({ seq: entry.seq, details: expected });
+    expect(JSON.stringify(stored)).not.toMatch(/hunter2|abc\.def|s3cr3t|xoxb/);
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  it('lists entries newest first, filtered by draft, actor and time', async () => {
+    const bob = freshActor('Bob');
+    const t = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
+    await database.db.transaction(async (tx) => {
+      await appendAudit(tx, { ...event('test.list', bob), draftId: 'draft-a' }, t(1));
+      await appendAudit(tx, { ...event('test.list', bob), draftId: 'draft-b' }, t(2));
+      await appendAudit(tx, { ...event('test.list', null), draftId: 'draft-a' }, t(3));
+    });
+    const mine = await stores.audit.list({ actor: `${bob.platform}:${bob.userId}` });
+    expect(mine.map((e) => e.draftId)).toEqual(['draft-b', 'draft-a']);
+    expect(mine[0]?.actor).toEqual(bob);
+    expect((await stores.audit.list({ draftId: 'draft-a' })).map((e) => e.actor?.userId ?? null)).toEqual([null, bob.userId]);
+    expect((await stores.audit.list({ since: t(2), until: t(3) })).map((e) => e.at)).toEqual([t(3), t(2)]);
+    expect(await stores.audit.list({ actor: `${bob.platform}:${bob.userId}`, limit: 1 })).toHaveLength(1);
+  });
+
+  it('has the database refuse UPDATE, DELETE and TRUNCATE on the audit log', async () => {
+    for (const statement of [sql`update audit_events set action = 'x'`, sql`delete from audit_events`, sql`truncate audit_events`]) {
+      const error = await database.db.execute(statement).then(() => null, (e: unknown) => e);
+      expect(errorText(error)).toMatch(/audit_events is append-only: (UPDATE|DELETE|TRUNCATE) is not allowed/);
+    }
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  it('names the first tampered entry when someone edits a row with the trigger switched off', async () => {
+    const victim = await stores.audit.append(event('draft.created', freshActor(), { text: 'Pay invoice 17' }));
+    await stores.audit.append(event('test.after'));
+    await withTriggersOff(sql`update audit_events set details = '{"text":"Pay invoice 71"}' where seq = ${victim.seq}`);
+    expect(await stores.audit.verify()).toEqual({ ok: false, count: victim.seq - 1, brokenSeq: victim.seq, reason: expect.stringMatching(/hash mismatch/) });
+
+    // Put it back: the chain is whole again.
+    await withTriggersOff(sql`update audit_events set details = ${JSON.stringify(victim.details)}::jsonb where seq = ${victim.seq}`);
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  it('names a deleted entry as missing', async () => {
+    const victim = await stores.audit.append(event('draft.confirmed', null, { n: 1 }));
+    await stores.audit.append(event('test.after'));
+    await withTriggersOff(sql`delete from audit_events where seq = ${victim.seq}`);
+    expect(await stores.audit.verify()).toMatchObject({ ok: false, brokenSeq: victim.seq, reason: expect.stringMatching(/missing/) });
+
+    await database.db.execute(
+      sql`insert into audit_events (seq, at, action, draft_id, details, prev_hash, hash)
+          values (${victim.seq}, ${victim.at.toISOString()}, ${victim.action}, null, ${JSON.stringify(victim.details)}::jsonb, ${victim.prevHash}, ${victim.hash})`,
+    );
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  /** What an attacker with owner rights can do: switch the append-only trigger off, change, switch it on. */
+  async function withTriggersOff(statement: ReturnType<typeof sql>): Promise<void> {
+    await database.db.execute(sql`alter table audit_events disable trigger user`);
+    try {
+      await database.db.execute(statement);
+    } finally {
+      await database.db.execute(sql`alter table audit_events enable trigger user`);
+    }
+  }
+});
