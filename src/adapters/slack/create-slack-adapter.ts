@@ -1,0 +1,118 @@
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { Router } from 'express';
+import type { RelayBot } from '../../app/relaybot.js';
+import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger, Notifier } from '../../core/ports.js';
+import { boltLogger } from './bolt-logger.js';
+import { CardUpdater, describe } from './card-updater.js';
+import { registerActions } from './listeners/actions.js';
+import { registerCommand } from './listeners/command.js';
+import { registerEditModal } from './listeners/edit-modal.js';
+import { registerEvents } from './listeners/events.js';
+import type { ListenerDeps } from './listeners/listener-deps.js';
+import { makeAllowCheck, makeNameResolver } from './people.js';
+import { rejectFutureTimestamps } from './timestamp-guard.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapterDeps {
+  bot: RelayBot;
+  contacts: ContactBook;
+  /** For `setCardRef`: where each card lives, so any replica can redraw it. */
+  drafts: DraftStore;
+  dedupe: InboundDedupe;
+  clock: Clock;
+  logger: Logger;
+  botToken: string;
+  signingSecret: string;
+  /** Set: Socket Mode (no HTTP route). Unset: HTTP at POST /slack/events. */
+  appToken?: string | undefined;
+  /** Slack Web API base, e.g. `http://127.0.0.1:4010/api/` in tests; Slack's when unset. */
+  apiUrl?: string | undefined;
+  /** SLACK_ALLOWED_USERS: user ids who may draft or click; unset or empty: everyone in the workspace. */
+  allowedUsers?: string[] | undefined;
+  /** DEFAULT_PHONE_REGION, for `/send contacts add` numbers written without +. Default US. */
+  defaultRegion?: string | undefined;
+}
+
+export interface SlackAdapter {
+  /** HTTP mode: mount on the shared Express app (at `/`); it serves POST /slack/events. Null in Socket Mode. */
+  router: Router | null;
+  /** Register with the NotifierRouter as `slack`: redraws a card when its draft changes. */
+  notifier: Notifier;
+  /** Verifies the token (auth.test) and, in Socket Mode, connects. Call before traffic arrives. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Slack's WebClient joins `slackApiUrl + method`, so the base must end with a slash. */
+const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
+
+/**
+ * The Slack front-end: a Bolt app whose listeners translate Slack payloads
+ * into RelayBot calls and render the core's card as Block Kit.
+ */
+export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
+  const logger = boltLogger(deps.logger);
+  const clientOptions = deps.apiUrl ? { slackApiUrl: withSlash(deps.apiUrl) } : undefined;
+  const socketMode = Boolean(deps.appToken);
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: deps.appToken!, logger, ...(clientOptions ? { installerOptions: { clientOptions } } : {}) })
+    : new ExpressReceiver({
+        signingSecret: deps.signingSecret,
+        endpoints: SLACK_EVENTS_PATH,
+        processBeforeResponse: false,
+        logger,
+      });
+  const app = new App({
+    token: deps.botToken,
+    receiver,
+    logger,
+    ...(clientOptions ? { clientOptions } : {}),
+    // auth.test runs in start(), so a bad token fails the start with Slack's reason instead of the first request.
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    deps.logger.error({ err: describe(error), code: (error as { code?: string }).code }, 'slack listener failed');
+  });
+
+  const updater = new CardUpdater({ bot: deps.bot, client: app.client, clock: deps.clock, logger: deps.logger });
+  const listenerDeps: ListenerDeps = {
+    bot: deps.bot,
+    contacts: deps.contacts,
+    drafts: deps.drafts,
+    dedupe: deps.dedupe,
+    clock: deps.clock,
+    logger: deps.logger,
+    defaultRegion: deps.defaultRegion ?? 'US',
+    client: app.client,
+    updater,
+    isAllowed: makeAllowCheck(deps.allowedUsers),
+    nameOf: makeNameResolver(app.client),
+  };
+  registerCommand(app, listenerDeps);
+  registerActions(app, listenerDeps);
+  registerEditModal(app, listenerDeps);
+  registerEvents(app, listenerDeps);
+
+  let router: Router | null = null;
+  if (receiver instanceof ExpressReceiver) {
+    router = Router();
+    router.post(SLACK_EVENTS_PATH, rejectFutureTimestamps());
+    router.use(receiver.router);
+  }
+
+  let started = false;
+  return {
+    router,
+    notifier: updater,
+    async start() {
+      await app.init();
+      if (socketMode) await app.start();
+      started = true;
+    },
+    async stop() {
+      if (socketMode && started) await app.stop();
+      started = false;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { App } from '@slack/bolt';
+import { contactScope } from '../../../app/conversation-keys.js';
+import type { ConversationRef } from '../../../core/send-request.js';
+import { NOT_ALLOWED, slackActor } from '../people.js';
+import { postToResponseUrl } from '../response-url.js';
+import { slackTextToPlain } from '../slack-text.js';
+import { HELP_TEXT, parseSubcommand, runSubcommand } from '../subcommands.js';
+import { draftAndShow } from './drafting.js';
+import { unexpected, type ListenerDeps } from './listener-deps.js';
+
+/**
+ * `/send …` (whatever the workspace named the command). Every branch acks
+ * first: Slack gives a slash command 3 seconds, the model may take longer.
+ */
+export function registerCommand(app: App, deps: ListenerDeps): void {
+  app.command(/^\/.+/, async ({ command, ack }) => {
+    if (!deps.isAllowed(command.user_id)) {
+      await ack({ response_type: 'ephemeral', text: NOT_ALLOWED });
+      return;
+    }
+    const text = slackTextToPlain(command.text ?? '');
+    const sub = parseSubcommand(text);
+    if (sub?.kind === 'help') {
+      await ack({ response_type: 'ephemeral', text: HELP_TEXT });
+      return;
+    }
+    const actor = slackActor(command.user_id, command.user_name);
+    const conversation: ConversationRef = { platform: 'slack', chatId: command.channel_id, workspaceId: command.team_id };
+    if (sub) {
+      await ack();
+      let answer: string;
+      try {
+        answer = await runSubcommand(deps, sub, actor, contactScope(conversation));
+      } catch (err) {
+        answer = unexpected(deps, err, `/send ${sub.kind}`);
+      }
+      await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: answer }, deps.logger);
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: 'Drafting…' });
+    await draftAndShow(deps, { actor, conversation, text }, {
+      kind: 'command',
+      responseUrl: command.response_url,
+      channel: command.channel_id,
+      user: command.user_id,
+    });
+  });
+}

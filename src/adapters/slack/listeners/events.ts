@@ -1,0 +1,89 @@
+import type { App } from '@slack/bolt';
+import { contactScope } from '../../../app/conversation-keys.js';
+import type { ConversationRef } from '../../../core/send-request.js';
+import { NOT_ALLOWED, slackActor } from '../people.js';
+import { escapeMrkdwn, slackTextToPlain } from '../slack-text.js';
+import { parseSubcommand, runSubcommand } from '../subcommands.js';
+import { draftAndShow, type ReplyPlace } from './drafting.js';
+import { tellEphemeral, unexpected, type ListenerDeps } from './listener-deps.js';
+
+/** The fields of a message / app_mention event we read (Bolt's union types are wider than we need). */
+interface ChatEvent {
+  type: string;
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel: string;
+  channel_type?: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+interface Envelope {
+  event_id?: string;
+  team_id?: string;
+}
+
+/**
+ * DMs with the app (`message`, channel_type im) and mentions in channels
+ * (`app_mention`). Bolt acks events before listeners run. Slack retries a
+ * delivery it thinks we missed (X-Slack-Retry-Num) with the same event_id, so
+ * each event is handled once across replicas through the dedupe store.
+ */
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  app.event('message', async ({ event, body, context }) => {
+    const e = event as unknown as ChatEvent;
+    if (e.channel_type !== 'im') return;
+    // Edits, deletions, joins, file shares… and other bots (ignoreSelf covers only us) are not requests.
+    if (e.subtype || e.bot_id || !e.user) return;
+    // A DM is one conversation at top level (so "to whom?" can be answered without a thread); a thread is its own.
+    await handle(deps, e, body as Envelope, context.botUserId, { kind: 'thread', channel: e.channel, threadTs: e.thread_ts });
+  });
+
+  app.event('app_mention', async ({ event, body, context }) => {
+    const e = event as unknown as ChatEvent;
+    if (e.subtype || e.bot_id || !e.user) return;
+    await handle(deps, e, body as Envelope, context.botUserId, { kind: 'thread', channel: e.channel, threadTs: e.thread_ts ?? e.ts });
+  });
+}
+
+async function handle(
+  deps: ListenerDeps,
+  e: ChatEvent,
+  envelope: Envelope,
+  botUserId: string | undefined,
+  place: Extract<ReplyPlace, { kind: 'thread' }>,
+): Promise<void> {
+  const user = e.user!;
+  if (envelope.event_id && !(await deps.dedupe.firstSeen('slack', envelope.event_id, deps.clock.now()))) return;
+  if (!deps.isAllowed(user)) {
+    await tellEphemeral(deps, { channel: e.channel, user, threadTs: place.threadTs }, NOT_ALLOWED);
+    return;
+  }
+  const text = slackTextToPlain(e.text ?? '', botUserId);
+  const actor = slackActor(user, await deps.nameOf(user));
+  const conversation: ConversationRef = {
+    platform: 'slack',
+    chatId: e.channel,
+    threadId: place.threadTs,
+    workspaceId: envelope.team_id,
+  };
+  const sub = parseSubcommand(text);
+  if (sub) {
+    let answer: string;
+    try {
+      answer = await runSubcommand(deps, sub, actor, contactScope(conversation));
+    } catch (err) {
+      answer = escapeMrkdwn(unexpected(deps, err, `${sub.kind} in a message`));
+    }
+    // History and contacts are personal or workspace data: in a channel only the asker sees them.
+    if (e.channel_type === 'im') {
+      await deps.client.chat.postMessage({ channel: e.channel, text: answer, ...(place.threadTs ? { thread_ts: place.threadTs } : {}) });
+    } else {
+      await deps.client.chat.postEphemeral({ channel: e.channel, user, text: answer, ...(place.threadTs ? { thread_ts: place.threadTs } : {}) });
+    }
+    return;
+  }
+  await draftAndShow(deps, { actor, conversation, text }, place);
+}

@@ -1,0 +1,57 @@
+import type { webApi } from '@slack/bolt';
+import type { RelayBot } from '../../../app/relaybot.js';
+import { userMessage } from '../../../core/errors.js';
+import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger } from '../../../core/ports.js';
+import type { CardUpdater } from '../card-updater.js';
+import { describe } from '../card-updater.js';
+import { postToResponseUrl } from '../response-url.js';
+import { escapeMrkdwn } from '../slack-text.js';
+
+/** What every listener needs; built once by createSlackAdapter. */
+export interface ListenerDeps {
+  bot: RelayBot;
+  contacts: ContactBook;
+  drafts: DraftStore;
+  dedupe: InboundDedupe;
+  clock: Clock;
+  logger: Logger;
+  defaultRegion: string;
+  client: webApi.WebClient;
+  updater: CardUpdater;
+  isAllowed(userId: string): boolean;
+  nameOf(userId: string): Promise<string | undefined>;
+}
+
+/** Where a sentence for one person goes: their response_url, or an ephemeral message in a channel. */
+export interface EphemeralTarget {
+  responseUrl?: string | undefined;
+  channel?: string | undefined;
+  user: string;
+  threadTs?: string | undefined;
+}
+
+/** Say something only `target.user` sees, without touching the card. `text` is a plain sentence; it is escaped here. */
+export async function tellEphemeral(deps: ListenerDeps, target: EphemeralTarget, text: string): Promise<void> {
+  const safe = escapeMrkdwn(text);
+  if (target.responseUrl) {
+    const ok = await postToResponseUrl(target.responseUrl, { response_type: 'ephemeral', replace_original: false, text: safe }, deps.logger);
+    if (ok) return;
+  }
+  if (!target.channel) return;
+  try {
+    await deps.client.chat.postEphemeral({
+      channel: target.channel,
+      user: target.user,
+      text: safe,
+      ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+    });
+  } catch (err) {
+    deps.logger.warn({ err: describe(err) }, 'could not send an ephemeral slack message');
+  }
+}
+
+/** Log a listener's unexpected failure (no stack to the user) and return the sentence to show instead. */
+export function unexpected(deps: ListenerDeps, err: unknown, what: string): string {
+  deps.logger.error({ err: describe(err) }, `slack: ${what} failed`);
+  return userMessage(err);
+}

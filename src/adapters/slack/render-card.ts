@@ -1,0 +1,77 @@
+import type { types } from '@slack/bolt';
+import type { Card, CardAction } from '../../core/card.js';
+import { escapeMrkdwn } from './slack-text.js';
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+
+/** Block Kit action ids of the card's buttons (DESIGN.md); each button's `value` is the draft id. */
+export const ACTION_IDS: Record<CardAction, string> = {
+  confirm: 'draft_confirm',
+  edit: 'draft_edit',
+  cancel: 'draft_cancel',
+};
+export const CARD_ACTIONS_BLOCK_ID = 'draft_actions';
+
+/**
+ * Slack refuses a rich_text element much past 4000 characters; an email body can
+ * be far longer, so the card shows the start and says how much is hidden.
+ */
+const MESSAGE_PREVIEW_CHARS = 2900;
+
+function messagePreview(text: string): string {
+  if (text.length <= MESSAGE_PREVIEW_CHARS) return text;
+  const hidden = text.length - MESSAGE_PREVIEW_CHARS;
+  return `${text.slice(0, MESSAGE_PREVIEW_CHARS)}… (${hidden} more characters)`;
+}
+
+function button(card: Card, b: Card['buttons'][number]): Button {
+  return {
+    type: 'button',
+    action_id: ACTION_IDS[b.action],
+    text: { type: 'plain_text', text: b.label },
+    value: card.draftId,
+    ...(b.style === 'default' ? {} : { style: b.style }),
+  };
+}
+
+/**
+ * The draft card as Block Kit. Labels are ours; every value came from a person
+ * or the relay, so values are escaped, and the message body goes in a
+ * rich_text block, which Slack never parses for formatting or mentions — the
+ * card shows exactly the characters that will be sent.
+ */
+export function renderCardBlocks(card: Card): KnownBlock[] {
+  const message = card.fields.find((f) => f.label === 'Message');
+  const others = card.fields.filter((f) => f !== message);
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'draft_headline', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(card.headline)}*`, verbatim: true } },
+    {
+      type: 'section',
+      block_id: 'draft_fields',
+      fields: others.map((f) => ({ type: 'mrkdwn', text: `*${f.label}*\n${escapeMrkdwn(f.value)}`, verbatim: true })),
+    },
+  ];
+  if (message) {
+    blocks.push({
+      type: 'rich_text',
+      block_id: 'draft_message',
+      elements: [{ type: 'rich_text_quote', elements: [{ type: 'text', text: messagePreview(message.value) }] }],
+    });
+  }
+  blocks.push({ type: 'context', block_id: 'draft_context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(card.context), verbatim: true }] });
+  if (card.buttons.length > 0) {
+    blocks.push({ type: 'actions', block_id: CARD_ACTIONS_BLOCK_ID, elements: card.buttons.map((b) => button(card, b)) });
+  }
+  return blocks;
+}
+
+/** The message's `text`: what notifications and screen readers show. Escaped like any mrkdwn. */
+export function cardFallbackText(card: Card): string {
+  return escapeMrkdwn(card.headline);
+}
+
+/** A full message body (blocks + fallback text) for chat.postMessage / chat.update / response_url. */
+export function renderCardMessage(card: Card): { text: string; blocks: KnownBlock[] } {
+  return { text: cardFallbackText(card), blocks: renderCardBlocks(card) };
+}

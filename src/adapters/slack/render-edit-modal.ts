@@ -1,0 +1,113 @@
+import type { types } from '@slack/bolt';
+import type { Draft, DraftPatch } from '../../core/draft.js';
+import { AppError } from '../../core/errors.js';
+import { CHANNEL_LABELS, CHANNELS, type Channel } from '../../core/send-request.js';
+
+type ModalView = types.ModalView;
+type PlainTextOption = types.PlainTextOption;
+
+export const EDIT_MODAL_CALLBACK_ID = 'draft_edit_modal';
+/** Block ids of the modal's inputs; `response_action: 'errors'` names them. */
+export const EDIT_FIELDS = { channel: 'channel', recipient: 'recipient', subject: 'subject', text: 'text' } as const;
+export type EditField = (typeof EDIT_FIELDS)[keyof typeof EDIT_FIELDS];
+const VALUE = 'value';
+/** Slack's limit for a plain_text_input value. */
+export const MODAL_TEXT_LIMIT = 3000;
+
+const option = (c: Channel): PlainTextOption => ({ text: { type: 'plain_text', text: CHANNEL_LABELS[c] }, value: c });
+
+/** The draft's id travels in private_metadata, the only state a modal carries back. */
+export function renderEditModal(draft: Draft): ModalView {
+  return {
+    type: 'modal',
+    callback_id: EDIT_MODAL_CALLBACK_ID,
+    private_metadata: JSON.stringify({ draftId: draft.id }),
+    title: { type: 'plain_text', text: 'Edit draft' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Back' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: EDIT_FIELDS.channel,
+        label: { type: 'plain_text', text: 'Channel' },
+        element: { type: 'static_select', action_id: VALUE, options: CHANNELS.map(option), initial_option: option(draft.channel) },
+      },
+      {
+        type: 'input',
+        block_id: EDIT_FIELDS.recipient,
+        optional: true,
+        label: { type: 'plain_text', text: 'Recipient' },
+        hint: { type: 'plain_text', text: 'Phone with country code (+15551234567), email address, or @username. Empty for push notifications.' },
+        element: { type: 'plain_text_input', action_id: VALUE, ...(draft.to ? { initial_value: draft.to } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: EDIT_FIELDS.subject,
+        optional: true,
+        label: { type: 'plain_text', text: 'Subject (email only)' },
+        element: { type: 'plain_text_input', action_id: VALUE, ...(draft.subject ? { initial_value: draft.subject } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: EDIT_FIELDS.text,
+        label: { type: 'plain_text', text: 'Message' },
+        element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: MODAL_TEXT_LIMIT, initial_value: draft.text },
+      },
+    ],
+  };
+}
+
+/** A modal that only says something (used when a save is refused for a reason no field can show). */
+export function renderNoticeModal(title: string, sentence: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'plain_text', text: sentence } }],
+  };
+}
+
+/** What the modal's private_metadata says, or null when it is not ours. */
+export function readEditModalDraftId(view: { private_metadata?: string }): string | null {
+  try {
+    const meta = JSON.parse(view.private_metadata ?? '') as { draftId?: unknown };
+    return typeof meta.draftId === 'string' ? meta.draftId : null;
+  } catch {
+    return null;
+  }
+}
+
+type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+
+/** The submitted values as a patch; validation and policy are the core's job (RelayBot.edit). */
+export function parseEditSubmission(state: { values: StateValues }): DraftPatch {
+  const read = (block: EditField) => state.values[block]?.[VALUE];
+  const channel = read(EDIT_FIELDS.channel)?.selected_option?.value;
+  const patch: DraftPatch = {
+    to: read(EDIT_FIELDS.recipient)?.value?.trim() ?? '',
+    text: read(EDIT_FIELDS.text)?.value ?? '',
+    subject: read(EDIT_FIELDS.subject)?.value?.trim() || null,
+  };
+  if (channel && (CHANNELS as readonly string[]).includes(channel)) patch.channel = channel as Channel;
+  return patch;
+}
+
+/**
+ * Which input a refusal belongs on, so Slack shows it under that field
+ * (`response_action: 'errors'`); null when no field can fix it (expired, not yours…).
+ */
+export function fieldForError(error: AppError): EditField | null {
+  switch (error.code) {
+    case 'invalid:recipient':
+    case 'denied:recipient':
+      return EDIT_FIELDS.recipient;
+    case 'invalid:channel':
+    case 'denied:channel':
+      return EDIT_FIELDS.channel;
+    case 'invalid:text':
+      // validateSendRequest uses invalid:text for the subject's length too.
+      return /^The subject\b/.test(error.message) ? EDIT_FIELDS.subject : EDIT_FIELDS.text;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { buildCard } from '../../../src/core/card.js';
+import { renderCardBlocks, renderCardMessage } from '../../../src/adapters/slack/render-card.js';
+import { makeDraft } from './draft-factory.js';
+
+const now = new Date('2025-03-01T12:05:00Z');
+const buttonsOf = (blocks: any[]) => blocks.find((b) => b.type === 'actions')?.elements ?? [];
+const allText = (blocks: unknown) => JSON.stringify(blocks);
+
+describe('renderCardBlocks', () => {
+  it('shows a pending draft with Send (primary), Edit and Cancel (danger), each carrying the draft id', () => {
+    const blocks = renderCardBlocks(buildCard(makeDraft(), now));
+    expect(buttonsOf(blocks)).toEqual([
+      expect.objectContaining({ action_id: 'draft_confirm', value: 'd_01HZX4', style: 'primary', text: expect.objectContaining({ text: 'Send' }) }),
+      expect.objectContaining({ action_id: 'draft_edit', value: 'd_01HZX4', text: expect.objectContaining({ text: 'Edit' }) }),
+      expect.objectContaining({ action_id: 'draft_cancel', value: 'd_01HZX4', style: 'danger', text: expect.objectContaining({ text: 'Cancel' }) }),
+    ]);
+    expect(buttonsOf(blocks)[1]).not.toHaveProperty('style');
+    const text = allText(blocks);
+    expect(text).toContain('Draft SMS to +1 555 123 4567');
+    expect(text).toContain('Build finished successfully.');
+    expect(text).toContain('Requested by alice');
+    expect(text).toContain('expires 12:15 UTC');
+  });
+
+  it('shows the subject of an email', () => {
+    const blocks = renderCardBlocks(buildCard(makeDraft({ channel: 'email', to: 'ops@example.com', subject: 'Deploy' }), now));
+    const fields = JSON.stringify(blocks.find((b) => b.block_id === 'draft_fields'));
+    expect(fields).toContain('*Subject*\\nDeploy');
+    expect(fields).toContain('ops@example.com');
+  });
+
+  it('drops the buttons once sent, failed, cancelled or expired, and says what happened', () => {
+    const sent = renderCardBlocks(buildCard(makeDraft({ status: 'sent', decidedBy: { platform: 'slack', userId: 'U0ALICE01', name: 'alice' } }), now));
+    expect(buttonsOf(sent)).toEqual([]);
+    expect(allText(sent)).toContain('✅ Sent to +1 555 123 4567 by SMS');
+
+    const failed = renderCardBlocks(buildCard(makeDraft({ status: 'failed', failureReason: 'Unknown channel <x>' }), now));
+    expect(buttonsOf(failed)).toEqual([]);
+    expect(allText(failed)).toContain('❌ Failed: Unknown channel &lt;x&gt;');
+
+    const cancelled = renderCardBlocks(buildCard(makeDraft({ status: 'cancelled' }), now));
+    expect(allText(cancelled)).toContain('Cancelled');
+    expect(buttonsOf(cancelled)).toEqual([]);
+
+    const lapsed = renderCardBlocks(buildCard(makeDraft(), new Date('2025-03-01T12:16:00Z')));
+    expect(allText(lapsed)).toContain('Expired');
+    expect(buttonsOf(lapsed)).toEqual([]);
+  });
+
+  it('shows "Sending…" while the relay works', () => {
+    expect(allText(renderCardBlocks(buildCard(makeDraft({ status: 'sending' }), now)))).toContain('Sending…');
+  });
+
+  it('shows people\'s words literally: no mentions, no markup injected', () => {
+    const text = 'hey <!channel> & <@U999> look at <https://evil.example|this> @here *now*';
+    const draft = makeDraft({ text, channel: 'email', to: 'ops@example.com', subject: '<!here> & co' });
+    const blocks = renderCardBlocks(buildCard(draft, now));
+    // The message body is a rich_text element: Slack shows its text as is, never as a broadcast.
+    const body = blocks.find((b) => b.type === 'rich_text') as any;
+    expect(body.elements[0].elements[0]).toEqual({ type: 'text', text });
+    // Everything in mrkdwn has &, <, > escaped.
+    const mrkdwn = JSON.stringify(blocks.filter((b) => b.type !== 'rich_text'));
+    expect(mrkdwn).not.toMatch(/<!(channel|here)>/);
+    expect(mrkdwn).toContain('&lt;!here&gt; &amp; co');
+  });
+
+  it('shows a long email body in part and says how much is hidden', () => {
+    const blocks = renderCardBlocks(buildCard(makeDraft({ channel: 'email', to: 'a@example.com', text: 'x'.repeat(5000) }), now));
+    const shown = (blocks.find((b) => b.type === 'rich_text') as any).elements[0].elements[0].text as string;
+    expect(shown.length).toBeLessThan(3000);
+    expect(shown).toMatch(/… \(2100 more characters\)$/);
+  });
+
+  it('gives the message an escaped fallback text for notifications', () => {
+    const message = renderCardMessage(buildCard(makeDraft({ status: 'failed', failureReason: 'a < b' }), now));
+    expect(message.text).toBe('❌ Failed: a &lt; b');
+  });
+});

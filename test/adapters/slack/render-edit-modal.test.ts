@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/core/errors.js';
+import {
+  fieldForError,
+  parseEditSubmission,
+  readEditModalDraftId,
+  renderEditModal,
+} from '../../../src/adapters/slack/render-edit-modal.js';
+import fixture from '../../fixtures/slack/view-submission.json' with { type: 'json' };
+import { makeDraft } from './draft-factory.js';
+
+describe('renderEditModal', () => {
+  it('starts from the draft: channel selected, recipient, subject and text filled in', () => {
+    const view = renderEditModal(makeDraft({ channel: 'email', to: 'ops@example.com', subject: 'Deploy', text: 'done' }));
+    const byId = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element]));
+    expect(byId.channel.initial_option.value).toBe('email');
+    expect(byId.channel.options.map((o: any) => o.value)).toEqual(['sms', 'wa', 'tg', 'email', 'notify', 'tg_bot', 'pchat']);
+    expect(byId.recipient.initial_value).toBe('ops@example.com');
+    expect(byId.subject.initial_value).toBe('Deploy');
+    expect(byId.text.initial_value).toBe('done');
+    expect(readEditModalDraftId(view as any)).toBe('d_01HZX4');
+  });
+
+  it('leaves empty fields without an initial value (Slack rejects empty ones)', () => {
+    const view = renderEditModal(makeDraft({ channel: 'notify', to: '', subject: null }));
+    const byId = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element]));
+    expect(byId.recipient).not.toHaveProperty('initial_value');
+    expect(byId.subject).not.toHaveProperty('initial_value');
+  });
+});
+
+describe('parseEditSubmission', () => {
+  it('reads a real view_submission state into a patch', () => {
+    const state = structuredClone(fixture.view.state) as any;
+    state.values.text.value.value = 'Build finished, all green.';
+    expect(parseEditSubmission(state)).toEqual({ channel: 'sms', to: '+15551234567', text: 'Build finished, all green.', subject: null });
+  });
+
+  it('ignores a channel value that is not one of ours', () => {
+    const state = structuredClone(fixture.view.state) as any;
+    state.values.channel.value.selected_option.value = 'fax';
+    expect(parseEditSubmission(state)).not.toHaveProperty('channel');
+  });
+
+  it('returns null for metadata that is not ours', () => {
+    expect(readEditModalDraftId({ private_metadata: 'garbage' })).toBeNull();
+    expect(readEditModalDraftId({})).toBeNull();
+  });
+});
+
+describe('fieldForError', () => {
+  it('puts each refusal under the field that can fix it', () => {
+    expect(fieldForError(new AppError('invalid:recipient', 'bad number'))).toBe('recipient');
+    expect(fieldForError(new AppError('denied:recipient', 'not on the list'))).toBe('recipient');
+    expect(fieldForError(new AppError('denied:channel', 'off'))).toBe('channel');
+    expect(fieldForError(new AppError('invalid:text', 'The message is empty: what should it say?'))).toBe('text');
+    expect(fieldForError(new AppError('invalid:text', 'The subject is 300 characters; at most 200 are allowed.'))).toBe('subject');
+    expect(fieldForError(new AppError('expired:draft', 'expired'))).toBeNull();
+  });
+});
