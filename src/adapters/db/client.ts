@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { Assume, ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -15,10 +15,20 @@ import { AppError } from '../../core/errors.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
+/**
+ * What both drivers' raw results have in common: `rows`. With it,
+ * `(await db.execute(sql`…`)).rows` is typed on either driver.
+ */
+export interface AppQueryResultHKT extends PgQueryResultHKT {
+  type: AppQueryResult<Assume<this['row'], Record<string, unknown>>>;
+}
+export interface AppQueryResult<Row> {
+  rows: Row[];
+}
 /** The drizzle handle the repositories use; both drivers' databases are assignable to it. */
-export type AppDb = PgDatabase<PgQueryResultHKT, Schema>;
+export type AppDb = PgDatabase<AppQueryResultHKT, Schema>;
 /** A transaction on `AppDb` (what `db.transaction(fn)` passes to `fn`). */
-export type AppTx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type AppTx = PgTransaction<AppQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 interface DatabaseBase {
   db: AppDb;
