@@ -63,6 +63,9 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     throw new AppError('invalid:config', `WEB_API_TOKEN is required when HOST (${deps.host}) is not a loopback address.`);
   }
   const app = express();
+  // Express's last-resort handler prints the stack unless env is production. Routes mounted
+  // after the error funnel below would reach it, so make sure it never shows a stack either.
+  app.set('env', 'production');
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestMetrics(deps.metrics));
