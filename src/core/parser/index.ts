@@ -1,0 +1,70 @@
+/**
+ * The offline parser: turns plain words into a send proposal, a question, or a
+ * reply, with no model and no I/O. It errs towards asking: a draft only comes
+ * out when the channel, an explicit valid address and the text are all present.
+ */
+import type { Interpretation, InterpretContext } from '../interpretation.js';
+import type { Interpreter } from '../ports.js';
+import { findAddress } from './address.js';
+import { assemble } from './assemble.js';
+import { isCancel, isHelp } from './cancel.js';
+import { continueRequest } from './follow-up.js';
+import { readFrame } from './frame.js';
+import { CANCELLED, FALLBACK, HELP, NOTHING_TO_CANCEL, REPLIES } from './messages.js';
+import { nonSendTopic, smallTalk } from './non-send.js';
+import { parseSaveContact } from './save-contact.js';
+import { normaliseInput, stripFillers } from './text-utils.js';
+
+export { isCancel, isHelp } from './cancel.js';
+export { parseSaveContact, type SaveContactCommand } from './save-contact.js';
+export { normaliseInput, stripFillers } from './text-utils.js';
+
+/** A "save Bob as +15551234567" command in the person's own words (greetings and "please" allowed). */
+export function readSaveContact(text: string, defaultRegion: string) {
+  return parseSaveContact(stripFillers(normaliseInput(text)), defaultRegion);
+}
+export { resolveAddress, channelForAddress, type RawAddress } from './address.js';
+export { questionFor, HELP, CANCELLED, FALLBACK } from './messages.js';
+export { completeOrAsk } from './assemble.js';
+
+export function parseOffline(text: string, context: InterpretContext): Interpretation {
+  const norm = normaliseInput(text);
+  if (!norm) return { kind: 'reply', text: HELP };
+  if (isCancel(norm)) return { kind: 'reply', text: context.pending ? CANCELLED : NOTHING_TO_CANCEL };
+  if (isHelp(norm)) return { kind: 'reply', text: HELP };
+  if (context.pending) {
+    const answer = continueRequest(norm, context.pending, context);
+    if (answer) return answer;
+  }
+  return parseFresh(norm, context);
+}
+
+function parseFresh(norm: string, context: InterpretContext): Interpretation {
+  const talk = smallTalk(norm);
+  if (talk) return { kind: 'reply', text: REPLIES[talk] };
+  const s = stripFillers(norm);
+  if (parseSaveContact(s, context.defaultRegion)) {
+    return { kind: 'reply', text: `To save a contact, send exactly: save Name as +15551234567 (or an email / @username).` };
+  }
+  const hasAddress = findAddress(s, context.defaultRegion) !== null;
+  const topic = nonSendTopic(s, hasAddress);
+  if (topic) return { kind: 'reply', text: REPLIES[topic] };
+  const frame = readFrame(s, context) ?? readEmbedded(s, context);
+  if (!frame) return { kind: 'reply', text: FALLBACK };
+  return assemble(frame, context);
+}
+
+/** "robbie needs to know about this so would you text robbie …": a request later in the sentence. */
+function readEmbedded(s: string, context: InterpretContext) {
+  const m = /\b(?:so|then|and)\s+(?:can|could|would|will)\s+you\s+(?:please\s+)?(.+)$/i.exec(s);
+  if (!m?.[1] || nonSendTopic(m[1], false)) return null;
+  return readFrame(m[1], context);
+}
+
+/** The Interpreter port over the offline parser, used when no model is configured. */
+export function createOfflineInterpreter(): Interpreter {
+  return {
+    name: 'offline',
+    interpret: (text, context) => Promise.resolve(parseOffline(text, context)),
+  };
+}

@@ -1,0 +1,71 @@
+import type { ReplyTopic } from './messages.js';
+
+/**
+ * Requests that are not "send this message": calls, reminders, reading the
+ * inbox, replying in a thread, money, location, questions. Recognised by how the
+ * sentence starts, so "remind me to text mom" is a reminder, not a text.
+ */
+
+const CALL = /^(?:call|dial|phone|ring|facetime|video ?call|skype|make\s+(?:a\s+)?(?:phone\s+|video\s+)?call|place\s+(?:a\s+)?call|start\s+(?:a\s+)?(?:phone\s+)?call|give\s+\S+(?:\s+\S+)?\s+a\s+(?:call|ring)|use the phone|get\s+\S+\s+on the phone)\b/i;
+const REMINDER = /^(?:remind|reminder|set\s+(?:up\s+)?(?:a|an|my)\s+(?:reminder|alarm|timer)|add\s+(?:a\s+)?reminder|wake me|schedule\s+(?:a\s+)?(?:meeting|call|reminder)|create\s+(?:a\s+)?(?:reminder|event|meeting)|book\s+|add\s+.*\b(?:calendar|shopping list|to-?do|list)\b)/i;
+const THREAD_REPLY =
+  /^(?:(?:quick(?:ly)?\s+)?(?:reply|respond|answer|forward|write back)\b|(?:send|write|compose|start|open|draft|create|make)\s+(?:up\s+)?(?:a\s+|an\s+|the\s+)?(?:quick\s+|new\s+)?(?:reply|response|answer|replay|forward)\b|(?:open|pull|bring)\s+(?:up\s+)?(?:my\s+|the\s+)?[\w']+(?:'s)?\s+e-?mail|open\s+(?:up\s+)?(?:my|the|\w+'s)\b)/i;
+const QUESTION_START =
+  /^(?:what|what's|whats|who|who's|whom|when|where|where's|why|how|which|is|are|am|do|does|did|has|have|had|was|were|any|check|read|show|display|list|search|find|look|bring up|pull up|get me|give me|tell me|let me know|show me|refresh|archive|delete|mark|scan|report|lookup|look up|go to|open (?:my |the )?(?:inbox|contacts|email|mail)|initiate|beep|alert me|ping me when|notify me (?:when|if|whenever|once|as soon)|let me know (?:when|if))\b/i;
+const SAVE_CONTACT = /^(?:add|save|put|remember|store|enter|place|create|update|edit|locate|new address|new contact)\b/i;
+
+const MONEY = /^(?:send|transfer|pay|wire|move|take|give|venmo|zelle)\s+(?:over\s+|back\s+)?(?:some\s+|the\s+)?(?:\$\s?\d|€\s?\d|£\s?\d|\d[\d,.]*\s*(?:dollars|bucks|usd|euros?|pounds|gbp|eur|k\b)|money|funds|cash|payment|a payment)|\b(?:money|funds)\b.*\b(?:account|savings|checking)\b|\bbetween\b.*\baccounts\b/i;
+const LOCATION = /\b(?:(?:my|our)\s+(?:exact\s+|current\s+|live\s+|gps\s+)?(?:location|gps|coordinates|whereabouts|position)|gps coordinates|where\s+(?:i|we)\s+(?:am|are|'m|'re|is)(?:\s+at)?(?:\s+now|\s+right now)?\s*[.!?]?$|where\s+i'm(?:\s+at)?\s*[.!?]?$)/i;
+const LOCATION_HEAD = /^(?:share|send|tell|let|text|message|email|whatsapp|telegram|notify|drop|pin|ping|inform|show)\b/i;
+const ATTACHMENT = /^(?:send|email|share|forward|attach)\s+(?:him\s+|her\s+|them\s+|\w+\s+)?(?:the|my|this|these|a|an)\s+(?:file|files|photo|photos|picture|pictures|pic|pics|image|images|document|documents|attachment|pdf|report|video|docs|recently saved documents|latest tech topics)\b/i;
+
+/** The topic of a non-send request at the start of `s` (fillers already removed), or null. */
+export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
+  const t = s.trim();
+  if (CALL.test(t)) return 'call';
+  if (REMINDER.test(t)) return 'reminder';
+  if (THREAD_REPLY.test(t) && !/^open\s+(?:up\s+)?(?:a\s+)?new\b/i.test(t)) return 'inbox';
+  if (MONEY.test(t)) return 'money';
+  if (LOCATION_HEAD.test(t) && LOCATION.test(t)) return 'location';
+  if (ATTACHMENT.test(t)) return 'attachment';
+  if (/^(?:tell|let)\s+\S+(?:\s+and\s+\S+)?\s+(?:know\s+)?(?:where\s+(?:i|we)\b|my\s+location)/i.test(t)) return 'location';
+  // An explicit address means a new message, whatever the words mention.
+  if (!hasAddress && mentionsInbox(t)) return 'inbox';
+  if (QUESTION_START.test(t)) return topicOfQuestion(t);
+  if (SAVE_CONTACT.test(t) && /\b(?:contacts?|address book|phone ?book|email address|this email|new email|number)\b/i.test(t)) return 'contacts';
+  return null;
+}
+
+/**
+ * Mentions of mail that was received ("the email i just read", "jean's email",
+ * "my last email") mean the inbox, which relaybot cannot see.
+ */
+function mentionsInbox(t: string): boolean {
+  return (
+    /\b(?:inbox|unread|mailbox|outlook|gmail inbox)\b/i.test(t) ||
+    /\b(?:the|my|this|that|his|her|their|last|latest|recent|most recent|new|received)\s+(?:last\s+|latest\s+|recent\s+|new\s+)?e-?mails?\s+(?:from|i\s+(?:just\s+)?(?:got|received|read)|he|she|they|that|sent|needs)\b/i.test(t) ||
+    /\b[\w]+'s\s+(?:last\s+|latest\s+)?e-?mails?\b/i.test(t) ||
+    /\b(?:last|latest|most recent|previous)\s+(?:received\s+)?e-?mails?\b/i.test(t) ||
+    /\b(?:answer|reply to|respond to)\s+(?:it|this|that)\b/i.test(t) ||
+    /\bgot an e-?mail from\b/i.test(t)
+  );
+}
+
+function topicOfQuestion(t: string): ReplyTopic {
+  if (MONEY.test(t) || /\bsend money\b/i.test(t)) return 'money';
+  if (/\b(?:weather|forecast|temperature|rain|snow)\b/i.test(t)) return 'weather';
+  if (/\b(?:location|where i am|gps|coordinates)\b/i.test(t)) return 'location';
+  if (/\b(?:contacts?|phone number|number for|email address|address for|area code|'s number|'s email)\b/i.test(t)) return 'contacts';
+  if (/\b(?:e-?mails?|mail|mails|inbox|messages?|texts?|wrote|write me|emailed|mailed|responded|got in touch|sender|subject)\b/i.test(t)) return 'inbox';
+  if (/\b(?:calendar|meeting|meetings|schedule|appointment|event)\b/i.test(t)) return 'calendar';
+  if (/\b(?:notifications|facebook|instagram|twitter|social)\b/i.test(t)) return 'social';
+  return 'other';
+}
+
+/** A whole-utterance greeting, thanks or small talk. */
+export function smallTalk(s: string): ReplyTopic | null {
+  const t = s.trim().toLowerCase().replace(/[.!?,]+$/g, '');
+  if (/^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|greetings|sup|what's up|whats up)(?: there)?(?: relaybot| bot)?$/.test(t)) return 'greeting';
+  if (/^(?:thanks|thank you|thx|ty|cheers|great|perfect|cool|nice|awesome|ok|okay|got it)(?: very much| so much| a lot)?$/.test(t)) return 'thanks';
+  return null;
+}
