@@ -22,6 +22,8 @@ const STYLES: Record<CardButton['style'], 'primary' | 'danger' | undefined> = {
 
 /** The inline keyboard for a card: Send / Edit / Cancel on one row, none once decided. */
 export function renderKeyboard(card: Card): InlineKeyboard {
+  // No rows at all (not one empty row) once decided: an edit with it clears the buttons.
+  if (card.buttons.length === 0) return new InlineKeyboard([]);
   const keyboard = new InlineKeyboard();
   for (const button of card.buttons) {
     keyboard.text(button.label, encodeCallback(button.action, card.draftId));

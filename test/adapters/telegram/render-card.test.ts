@@ -54,7 +54,7 @@ describe('Telegram draft card', () => {
       { expiresAt: new Date(now.getTime() - 1) },
     ]) {
       const card = seen(draft(over));
-      expect(card.buttons).toEqual([]);
+      expect(card.reply_markup.inline_keyboard).toEqual([]);
     }
     expect(seen(draft({ status: 'failed', failureReason: 'The relay refused <bad> number' })).visible).toContain(
       '❌ Failed: The relay refused <bad> number',

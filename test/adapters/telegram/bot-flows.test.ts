@@ -1,0 +1,288 @@
+/**
+ * The Telegram front-end end to end: a real grammY bot (our adapter) against the
+ * fake Bot API, on a whole relaybot (in-memory PGlite, offline parser) that
+ * delivers to the fake relay. Updates are captured shapes from test/fixtures.
+ */
+import type { Update } from 'grammy/types';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpRelay } from '../../../src/adapters/relay/index.js';
+import { createTelegramAdapter, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
+import { createTestApp, type TestApp } from '../../fakes/harness.js';
+import { startFakeRelay, type FakeRelay } from '../../fakes/relay-server.js';
+import { startFakeTelegramApi, type FakeTelegramApi, type ShownMessage } from '../../fakes/telegram-api.js';
+import { GROUP_ID, groupCommand, groupMention, groupText, newPerson, press, privateText, replyTo, type Person } from './updates.js';
+
+const REQUEST = 'email ops@example.com subject Deploy: v2 is live';
+
+let tg: FakeTelegramApi;
+let relay: FakeRelay;
+let app: TestApp;
+let adapter: TelegramAdapter;
+let clockOffsetMs = 0;
+const allowed: string[] = [];
+/** Errors and warnings the adapter logged: a handler that failed quietly fails the test. */
+const logged: { msg?: string; obj: object }[] = [];
+const logger = { info: () => {}, warn: (obj: object, msg?: string) => logged.push({ obj, msg }), error: (obj: object, msg?: string) => logged.push({ obj, msg }) };
+
+/** A person on TELEGRAM_ALLOWED_USERS. */
+const member = (name?: string): Person => {
+  const p = newPerson(name);
+  allowed.push(String(p.id));
+  return p;
+};
+const actorOf = (p: Person) => ({ platform: 'telegram' as const, userId: String(p.id) });
+const handle = (update: Update) => adapter.handleUpdate(update);
+const lastIn = (chatId: number): ShownMessage => tg.messagesIn(chatId).at(-1)!;
+const toasts = () => tg.callsTo('answerCallbackQuery').map((c) => c.payload.text as string | undefined);
+/** The card as it stands now. */
+const current = (card: ShownMessage): ShownMessage => tg.message(card.chatId, card.messageId)!;
+
+/** Ask in a private chat and return the card the bot posted. */
+async function requestCard(p: Person, text = REQUEST): Promise<ShownMessage> {
+  await handle(privateText(p, text));
+  const card = lastIn(p.id);
+  expect(card.buttons.flat().map((b) => b.text), card.text).toEqual(['Send', 'Edit', 'Cancel']);
+  return card;
+}
+
+beforeAll(async () => {
+  tg = await startFakeTelegramApi();
+  relay = await startFakeRelay({ apiKey: 'relay-key' });
+  app = await createTestApp({
+    relay: createHttpRelay({ baseUrl: relay.url, apiKey: 'relay-key', phoneId: '7', timeoutMs: 2000 }),
+    clock: { now: () => new Date(Date.now() + clockOffsetMs) },
+    maxAttempts: 2,
+  });
+  adapter = createTelegramAdapter({
+    bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, conversations: app.stores.conversations,
+    dedupe: app.stores.dedupe, clock: app.clock, logger, token: tg.token, apiRoot: tg.apiRoot,
+    allowedUsers: allowed,
+    // Telegram's real limits (1 message a second per chat) would only slow the suite; the throttler stays installed.
+    throttle: { global: {}, group: {}, out: {} },
+  });
+  app.notifier.register('telegram', adapter.notifier);
+});
+afterAll(async () => {
+  await app?.close();
+  await relay?.close();
+  await tg?.close();
+});
+afterEach(() => {
+  expect(logged).toEqual([]);
+});
+beforeEach(() => {
+  logged.length = 0;
+  tg.reset();
+  relay.reset();
+  clockOffsetMs = 0;
+});
+
+describe('private chat', () => {
+  it('answers a request from an allowed user with a draft card: fields, Send / Edit / Cancel, and its place stored', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    expect(card.text).toContain('Draft Email to ops@example.com');
+    expect(card.text).toContain('Subject: Deploy');
+    expect(card.text).toContain('v2 is live');
+    const [draft] = await app.bot.history(actorOf(alice), 5);
+    expect(draft).toMatchObject({ status: 'pending', to: 'ops@example.com', cardRef: `${alice.id}:${card.messageId}` });
+    expect(relay.requests).toHaveLength(0);
+  });
+
+  it('relays exactly once when Send is pressed twice at the same moment, and the card ends on Sent', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    await Promise.all([handle(press(alice, card, 'Send')), handle(press(alice, card, 'Send'))]);
+    // Every press is answered: one goes ahead, the other is told why not.
+    expect(toasts()).toHaveLength(2);
+    expect(toasts()).toContain('Sending…');
+    expect(toasts().find((t) => t !== 'Sending…')).toMatch(/already approved/);
+    await app.drain();
+    expect(relay.requests).toHaveLength(1);
+    expect(relay.delivered).toHaveLength(1);
+    expect(current(card).text).toContain('✅ Sent to ops@example.com by Email');
+    expect(current(card).buttons).toEqual([]);
+  });
+
+  it('shows the failure reason on the card when the relay refuses the message', async () => {
+    relay.script({ status: 400, body: { error: 'Unknown mailbox' } });
+    const alice = member();
+    const card = await requestCard(alice);
+    await handle(press(alice, card, 'Send'));
+    await app.drain();
+    expect(current(card).text).toMatch(/❌ Failed: .+/);
+    expect(current(card).buttons).toEqual([]);
+  });
+
+  it('Cancel edits the card in place and nothing is sent', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    await handle(press(alice, card, 'Cancel'));
+    await app.drain();
+    expect(current(card).text).toContain('Cancelled — nothing was sent');
+    expect(current(card).buttons).toEqual([]);
+    expect(relay.requests).toHaveLength(0);
+  });
+
+  it('Edit asks for the change with a reply prompt; the reply updates the draft and its card', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    await handle(press(alice, card, 'Edit'));
+    const prompt = lastIn(alice.id);
+    expect(prompt.replyMarkup).toMatchObject({ force_reply: true });
+    expect(prompt.text).toContain('Reply to this message with the new text');
+    expect(prompt.replyToMessageId).toBe(card.messageId);
+
+    await handle(replyTo(alice, prompt, 'v2.1 is live <for real>'));
+    expect(current(card).text).toContain('v2.1 is live <for real>');
+    expect(current(card).buttons.flat().map((b) => b.text)).toEqual(['Send', 'Edit', 'Cancel']);
+    expect(lastIn(alice.id).text).toContain('Draft updated');
+
+    await handle(press(alice, current(card), 'Edit'));
+    await handle(replyTo(alice, lastIn(alice.id), 'to: dev@example.com\nsubject: Deploy done'));
+    expect(current(card).text).toContain('To: dev@example.com');
+    expect(current(card).text).toContain('Subject: Deploy done');
+    const [draft] = await app.bot.history(actorOf(alice), 1);
+    expect(draft).toMatchObject({ to: 'dev@example.com', subject: 'Deploy done', text: 'v2.1 is live <for real>', status: 'pending' });
+  });
+
+  it('shows text with <b>, _ and * literally, in the card and in plain answers', async () => {
+    const alice = member();
+    const card = await requestCard(alice, 'email ops@example.com subject <b>Deploy</b>: *v2* is _live_ & <i>well</i>');
+    expect(card.text).toContain('Subject: <b>Deploy</b>');
+    expect(card.text).toContain('*v2* is _live_ & <i>well</i>');
+    expect(card.html).not.toContain('<b>Deploy</b>');
+  });
+
+  it('makes one draft from a redelivered update (same update_id), even when both copies arrive at once', async () => {
+    const alice = member();
+    const update = privateText(alice, REQUEST);
+    await Promise.all([handle(update), handle(structuredClone(update))]);
+    await handle(structuredClone(update));
+    expect(tg.callsTo('sendMessage')).toHaveLength(1);
+    expect(await app.bot.history(actorOf(alice), 5)).toHaveLength(1);
+  });
+
+  it('refuses an expired card with a toast and takes its buttons away', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    clockOffsetMs = 16 * 60_000;
+    await handle(press(alice, card, 'Send'));
+    expect(toasts()[0]).toMatch(/expired/);
+    expect(current(card).text).toContain('Expired — nothing was sent');
+    expect(current(card).buttons).toEqual([]);
+    await app.drain();
+    expect(relay.requests).toHaveLength(0);
+  });
+
+  it('waits out a 429 from Telegram and still posts the card', async () => {
+    tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } });
+    const alice = member();
+    await requestCard(alice);
+    expect(tg.callsTo('sendMessage')).toHaveLength(2);
+  });
+});
+
+describe('group chat', () => {
+  it('answers /send; a stranger\'s press sends nothing and gets a toast; chatter is ignored', async () => {
+    const alice = member('Alice');
+    const bob = member('Bob');
+    const outsider = newPerson('Mallory');
+    await handle(groupText(alice, 'anyone up for lunch?'));
+    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
+
+    const command = groupCommand(alice, 'send', 'email ops@example.com subject Deploy: v2 is live');
+    await handle(command);
+    const card = lastIn(GROUP_ID);
+    expect(card.text).toContain('Draft Email to ops@example.com');
+    expect(card.replyToMessageId).toBe(command.message!.message_id);
+
+    await handle(press(bob, card, 'Send'));
+    expect(toasts().at(-1)).toBe(`Only @${alice.username}, who asked for this message, can confirm it.`);
+    await handle(press(bob, card, 'Edit'));
+    expect(toasts().at(-1)).toMatch(/^Only @alice_\d+, who asked for this message, can edit it\.$/);
+    await handle(press(outsider, card, 'Send'));
+    expect(toasts().at(-1)).toBe(
+      `This bot is private. Ask its admin to add your Telegram user id (${outsider.id}) to TELEGRAM_ALLOWED_USERS.`,
+    );
+    await app.drain();
+    expect(relay.requests).toHaveLength(0);
+    expect(current(card).buttons.flat()).toHaveLength(3);
+    const [draft] = await app.bot.history(actorOf(alice), 1);
+    expect(draft!.status).toBe('pending');
+  });
+
+  it('answers a mention of the bot like /send', async () => {
+    const alice = member();
+    await handle(groupMention(alice, 'email ops@example.com subject Deploy: v2 is live'));
+    expect(lastIn(GROUP_ID).buttons.flat().map((b) => b.text)).toEqual(['Send', 'Edit', 'Cancel']);
+  });
+
+  it('ignores commands meant for another bot', async () => {
+    const alice = member();
+    await handle(groupCommand(alice, 'send', 'email ops@example.com subject Deploy: v2 is live', 'some_other_bot'));
+    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
+  });
+});
+
+describe('who may use the bot', () => {
+  it('gives someone outside TELEGRAM_ALLOWED_USERS one polite sentence and never a draft', async () => {
+    const outsider = newPerson('Mallory');
+    await handle(privateText(outsider, REQUEST));
+    expect(tg.messagesIn(outsider.id).map((m) => m.text)).toEqual([
+      `This bot is private. Ask its admin to add your Telegram user id (${outsider.id}) to TELEGRAM_ALLOWED_USERS.`,
+    ]);
+    await handle(groupText(outsider, 'just chatting'));
+    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
+    expect(await app.bot.history(actorOf(outsider), 5)).toEqual([]);
+  });
+});
+
+describe('commands', () => {
+  it('/start and /help explain the bot; unknown commands point to /help', async () => {
+    const alice = member();
+    await handle(privateText(alice, '/start'));
+    expect(lastIn(alice.id).text).toContain('Nothing goes out until you press Send');
+    await handle(privateText(alice, '/frobnicate'));
+    expect(lastIn(alice.id).text).toContain('/help');
+    expect(await app.bot.history(actorOf(alice), 5)).toEqual([]);
+  });
+
+  it('/history lists my drafts with what became of them', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    await handle(press(alice, card, 'Cancel'));
+    await requestCard(alice, 'email dev@example.com subject Hi: <hello>');
+    await handle(privateText(alice, '/history'));
+    const text = lastIn(alice.id).text;
+    expect(text).toMatch(/pending · Email to dev@example\.com · “<hello>”/);
+    expect(text).toMatch(/cancelled · Email to ops@example\.com/);
+  });
+
+  it('/contacts adds to and lists this chat\'s contact book', async () => {
+    const alice = member();
+    await handle(privateText(alice, '/contacts add Ops Team email OPS@example.com'));
+    expect(lastIn(alice.id).text).toBe('Saved Ops Team: Email ops@example.com.');
+    await handle(privateText(alice, '/contacts add Pager sms not-a-number'));
+    expect(lastIn(alice.id).text).toContain('not a valid phone number');
+    await handle(privateText(alice, '/contacts'));
+    expect(lastIn(alice.id).text).toBe('Contacts here:\n• Ops Team — Email ops@example.com');
+  });
+
+  it('/cancel drops a half-finished request', async () => {
+    const alice = member();
+    await handle(privateText(alice, 'email ops@example.com'));
+    expect(lastIn(alice.id).buttons).toEqual([]);
+    await handle(privateText(alice, '/cancel'));
+    expect(lastIn(alice.id).text).toContain('dropped the request');
+    await handle(privateText(alice, '/cancel'));
+    expect(lastIn(alice.id).text).toBe('There was no request in progress to drop.');
+  });
+
+  it('sets the command menu at start', async () => {
+    await adapter.start();
+    const [call] = tg.callsTo('setMyCommands');
+    expect(call!.payload.commands.map((c: { command: string }) => c.command)).toEqual(['send', 'history', 'contacts', 'cancel', 'help']);
+    await adapter.stop();
+  });
+});
