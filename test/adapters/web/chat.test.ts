@@ -166,6 +166,19 @@ describe('failures inside and outside the stream', () => {
     }
     await s.close();
   });
+
+  it('shows no stack even for a route added after the app was built', async () => {
+    const app = createWebApp({ bot: failingBot, audit: web.app.stores.audit, metrics, logger, host: '127.0.0.1', clock: web.app.clock });
+    app.post('/late', () => {
+      throw new Error('secret internals');
+    });
+    const server = await listen(app, 0, '127.0.0.1');
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/late`, { method: 'POST' });
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toMatch(/secret|at .*\.ts/);
+    server.closeAllConnections();
+    server.close();
+  });
 });
 
 describe('WEB_API_TOKEN', () => {
