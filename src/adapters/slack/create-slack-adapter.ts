@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Router } from 'express';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger, Notifier } from '../../core/ports.js';
@@ -53,10 +53,15 @@ const withSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`)
  */
 export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   const logger = boltLogger(deps.logger);
-  const clientOptions = deps.apiUrl ? { slackApiUrl: withSlash(deps.apiUrl) } : undefined;
+  // Slack's default is ten retries over half an hour; a card update that late is worse than none.
+  const clientOptions = {
+    timeout: 10_000,
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    ...(deps.apiUrl ? { slackApiUrl: withSlash(deps.apiUrl) } : {}),
+  };
   const socketMode = Boolean(deps.appToken);
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: deps.appToken!, logger, ...(clientOptions ? { installerOptions: { clientOptions } } : {}) })
+    ? new SocketModeReceiver({ appToken: deps.appToken!, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
         signingSecret: deps.signingSecret,
         endpoints: SLACK_EVENTS_PATH,
@@ -67,7 +72,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     token: deps.botToken,
     receiver,
     logger,
-    ...(clientOptions ? { clientOptions } : {}),
+    clientOptions,
     // auth.test runs in start(), so a bad token fails the start with Slack's reason instead of the first request.
     deferInitialization: true,
   });
