@@ -20,9 +20,9 @@ export { COMMANDS };
 const SEND_USAGE = 'Tell me what to send, for example <code>/send sms +15551234567 Build finished</code>.';
 
 /**
- * The grammY bot: API transformers, then middleware in this order —
- * dedupe by update_id, ignore what is not a person's message or button press,
- * an error boundary, the allowlist, and the handlers.
+ * The grammY bot: API transformers, then middleware in this order — ignore
+ * what is not a person's message or button press, dedupe by update_id, an
+ * error boundary, the allowlist, and the handlers.
  */
 export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   const bot = new Bot(deps.token, deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {});
@@ -34,13 +34,13 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
 
   const prompts = new EditPrompts(deps.conversations, deps.clock);
 
+  bot.use(async (ctx, next) => {
+    if ((ctx.message || ctx.callbackQuery) && ctx.from && !ctx.from.is_bot) await next();
+  });
   // Telegram redelivers an update it thinks we missed; one update_id makes at most one draft.
   // A failure here propagates, so a webhook answers 500 and Telegram tries again later.
   bot.use(async (ctx, next) => {
     if (await deps.dedupe.firstSeen('telegram', String(ctx.update.update_id), deps.clock.now())) await next();
-  });
-  bot.use(async (ctx, next) => {
-    if ((ctx.message || ctx.callbackQuery) && ctx.from && !ctx.from.is_bot) await next();
   });
   // One person's messages in one chat are handled in order (multi-turn answers); presses stay concurrent.
   bot.use(sequentialize((ctx: Context) => (ctx.message ? `${ctx.chat?.id}:${ctx.from?.id}` : undefined)));

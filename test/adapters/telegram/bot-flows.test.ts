@@ -212,6 +212,23 @@ describe('group chat', () => {
     expect(draft!.status).toBe('pending');
   });
 
+  it('lets only the requester edit by replying to the prompt, which names them', async () => {
+    const alice = member('Alice');
+    const bob = member('Bob');
+    await handle(groupCommand(alice, 'send', 'email ops@example.com subject Deploy: v2 is live'));
+    const card = lastIn(GROUP_ID);
+    await handle(press(alice, card, 'Edit'));
+    const prompt = lastIn(GROUP_ID);
+    expect(prompt.html).toContain(`<a href="tg://user?id=${alice.id}">@${alice.username}</a>`);
+    expect(prompt.replyMarkup).toMatchObject({ force_reply: true, selective: true });
+
+    await handle(replyTo(bob, prompt, 'hijacked'));
+    expect(lastIn(GROUP_ID).text).toBe(`Only @${alice.username}, who asked for this message, can edit it.`);
+    expect(current(card).text).not.toContain('hijacked');
+    await handle(replyTo(alice, prompt, 'v2 is live everywhere'));
+    expect(current(card).text).toContain('v2 is live everywhere');
+  });
+
   it('answers a mention of the bot like /send', async () => {
     const alice = member();
     await handle(groupMention(alice, 'email ops@example.com subject Deploy: v2 is live'));
