@@ -3,6 +3,7 @@
  * front-ends on one HTTP server, start background work, and shut down cleanly.
  */
 import type { Server } from 'node:http';
+import express, { type Express } from 'express';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
   }
   const { bot, stores, clock, notifier } = runtime;
 
-  const app = createWebApp({ bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock });
-  const frontEnds: Stoppable[] = [];
+  const frontEnds: (Stoppable & { start(): Promise<void> })[] = [];
+  const routes: ((app: Express) => void)[] = [];
   const started: string[] = ['web console'];
 
   if (env.SLACK_BOT_TOKEN) {
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
       botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS,
     });
-    if (slack.router) app.use(slack.router);
+    if (slack.router) routes.push((app) => app.use(slack.router!));
     notifier.register('slack', slack.notifier);
     frontEnds.push(slack);
     started.push(env.SLACK_APP_TOKEN ? 'Slack (Socket Mode)' : 'Slack (POST /slack/events)');
@@ -59,11 +60,17 @@ async function main(): Promise<void> {
       clock, logger, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,
       allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
     });
-    if (telegram.webhook) app.post('/telegram/webhook', telegram.webhook);
+    if (telegram.webhook) routes.push((app) => app.post('/telegram/webhook', express.json({ limit: '1mb' }), telegram.webhook!));
     notifier.register('telegram', telegram.notifier);
     frontEnds.push(telegram);
     started.push(env.TELEGRAM_WEBHOOK_SECRET ? 'Telegram (POST /telegram/webhook)' : 'Telegram (long polling)');
   }
+
+  // Front-end routes go in before the web app's 404 and error handlers.
+  const app = createWebApp({
+    bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock,
+    mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
+  });
 
   let server: Server;
   try {
@@ -74,7 +81,7 @@ async function main(): Promise<void> {
   }
   runtime.worker.start();
   runtime.sweeper.start();
-  for (const frontEnd of frontEnds) await (frontEnd as Stoppable & { start(): Promise<void> }).start();
+  for (const frontEnd of frontEnds) await frontEnd.start();
 
   const storage = env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${env.RELAYBOT_DATA_DIR}`;
   const relay = runtime.relay.dryRun ? 'dry-run relay (nothing is really sent)' : `relay at ${env.RELAY_BASE_URL}`;

@@ -65,7 +65,12 @@ describe.each(testDatabaseTargets())('RelayBot end to end on $name', (target) =>
     expect((await app.bot.getDraft(draft.id))!.status).toBe('sent');
 
     const actions = (await app.stores.audit.list({ draftId: draft.id })).map((e) => e.action).reverse();
-    expect(actions).toEqual(['draft.created', 'draft.confirmed', 'delivery.retry', 'delivery.retry', 'delivery.sent']);
+    expect(actions).toEqual([
+      'draft.created', 'draft.confirmed',
+      'delivery.claimed', 'delivery.retry',
+      'delivery.claimed', 'delivery.retry',
+      'delivery.claimed', 'delivery.sent',
+    ]);
   });
 
   it('fails after one attempt on 400 and says why', async () => {

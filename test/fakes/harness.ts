@@ -6,7 +6,7 @@
 import { loadConfig } from '../../src/config.js';
 import { policySchema } from '../../src/core/policy.js';
 import type { Database } from '../../src/adapters/db/index.js';
-import type { Clock, Interpreter, Logger, Relay } from '../../src/core/ports.js';
+import type { Clock, Interpreter, Logger, Metrics, Relay } from '../../src/core/ports.js';
 import { buildRuntime, type Runtime } from '../../src/runtime.js';
 
 export interface TestAppOptions {
@@ -19,6 +19,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** A database from `testDatabaseTargets()`; default: a fresh in-memory PGlite. Closed by `close()`. */
   database?: Database;
+  /** Counters and timings (e.g. the Prometheus ones); default: none. */
+  metrics?: Metrics;
   /** Retries in tests should not wait seconds: default 1 ms base backoff. */
   maxAttempts?: number;
 }
@@ -39,6 +41,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     interpreter: options.interpreter,
     clock: options.clock,
     database: options.database,
+    metrics: options.metrics,
     worker: { backoffBaseMs: 1, backoffCapMs: 5, maxAttempts: options.maxAttempts ?? 8, pollMs: 10 },
   });
   return {
