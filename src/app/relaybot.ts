@@ -120,14 +120,16 @@ export class RelayBot {
   async confirm(id: string, actor: Actor): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
     const draft = await this.loadDecidable(id, actor, 'confirm');
-    const now = clock.now();
+    let confirmed: Draft | null;
     try {
-      assertWithinRateLimits(policy, await stores.drafts.rateCounts(draft.requester, draft.channel, draft.to, now));
+      // Limits are checked inside the confirm's transaction, serialised across replicas.
+      confirmed = await stores.drafts.confirm(id, actor, clock.now(), { actor, action: 'draft.confirmed', draftId: id }, (counts) =>
+        assertWithinRateLimits(policy, counts),
+      );
     } catch (error) {
-      if (error instanceof AppError) await this.refuse(draft, actor, 'confirm', error.message);
+      if (AppError.is(error, 'denied:rate_limit')) await this.refuse(draft, actor, 'confirm', error.message);
       throw error;
     }
-    const confirmed = await stores.drafts.confirm(id, actor, now, { actor, action: 'draft.confirmed', draftId: id });
     if (!confirmed) return this.lost(id, 'confirm');
     this.metrics.decision('confirm', 'ok');
     this.deps.onConfirmed?.(confirmed);

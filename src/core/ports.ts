@@ -68,8 +68,14 @@ export interface NewDraft extends SendRequest {
 export interface DraftStore {
   create(draft: NewDraft, now: Date, audit: AuditEventInput): Promise<Draft>;
   get(id: string): Promise<Draft | null>;
-  /** pending → confirmed, and enqueue its delivery job, in one transaction. */
-  confirm(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /**
+   * pending → confirmed, and enqueue its delivery job, in one transaction.
+   * `withinLimits`, when given, is called inside that transaction with the
+   * requester's rate counts — serialised with every other confirm, on every
+   * replica, so concurrent clicks cannot overshoot a limit. It throws to
+   * refuse; then nothing changes and the error reaches the caller.
+   */
+  confirm(id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void): Promise<Draft | null>;
   /** pending → cancelled. */
   cancel(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Replace the editable fields of a pending draft (already validated). */

@@ -22,6 +22,8 @@ const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** Advisory lock that serialises rate-limited confirms across processes (the audit chain uses …002). */
+const RATE_LOCK_KEY = 7_265_108_003;
 
 /** The audit event, about this draft unless the caller named another. */
 export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput => ({ ...audit, draftId: audit.draftId ?? draftId });
@@ -81,9 +83,12 @@ export function createDraftStore(db: AppDb): DraftStore {
       return row ? toDraft(row) : null;
     },
 
-    confirm: (id: string, by: Actor, now: Date, audit: AuditEventInput) =>
+    confirm: (id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void) =>
       decide(
-        (tx) => tx.update(drafts).set({ status: 'confirmed', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning(),
+        async (tx) => {
+          if (withinLimits) await checkRateLimits(tx, id, now, withinLimits);
+          return tx.update(drafts).set({ status: 'confirmed', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning();
+        },
         audit,
         now,
         // The outbox row: due at once, no attempt made yet.
@@ -151,20 +156,44 @@ export function createDraftStore(db: AppDb): DraftStore {
       return rows.map(toDraft);
     },
 
-    async rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts> {
-      const since = (ms: number) => gt(drafts.decidedAt, new Date(now.getTime() - ms));
-      const bySender = and(eq(drafts.requesterPlatform, requester.platform), eq(drafts.requesterUserId, requester.userId), since(HOUR));
-      const byRecipient = and(eq(drafts.channel, channel), eq(drafts.recipient, to));
-      // One scan of the last day's decisions; the shorter windows are filters on it.
-      const [row] = await db
-        .select({
-          senderLastHour: sql<number>`count(*) filter (where ${bySender})`.mapWith(Number),
-          recipientLastDay: sql<number>`count(*) filter (where ${byRecipient})`.mapWith(Number),
-          globalLastMinute: sql<number>`count(*) filter (where ${since(MINUTE)})`.mapWith(Number),
-        })
-        .from(drafts)
-        .where(and(inArray(drafts.status, COUNTED_STATUSES), since(DAY), lte(drafts.decidedAt, now)));
-      return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
-    },
+    rateCounts: (requester: Actor, channel: Channel, to: string, now: Date) => countRates(db, requester, channel, to, now),
   };
+}
+
+/**
+ * Confirmed-or-later drafts in the rate-limit windows ending at `now`. With
+ * `andLater`, decisions stamped after `now` count too: another replica (or a
+ * request that read the clock later) may have confirmed meanwhile.
+ */
+async function countRates(q: AppDb | AppTx, requester: Actor, channel: Channel, to: string, now: Date, andLater = false): Promise<RateCounts> {
+  const since = (ms: number) => gt(drafts.decidedAt, new Date(now.getTime() - ms));
+  const bySender = and(eq(drafts.requesterPlatform, requester.platform), eq(drafts.requesterUserId, requester.userId), since(HOUR));
+  const byRecipient = and(eq(drafts.channel, channel), eq(drafts.recipient, to));
+  // One scan of the last day's decisions; the shorter windows are filters on it.
+  const [row] = await q
+    .select({
+      senderLastHour: sql<number>`count(*) filter (where ${bySender})`.mapWith(Number),
+      recipientLastDay: sql<number>`count(*) filter (where ${byRecipient})`.mapWith(Number),
+      globalLastMinute: sql<number>`count(*) filter (where ${since(MINUTE)})`.mapWith(Number),
+    })
+    .from(drafts)
+    .where(and(inArray(drafts.status, COUNTED_STATUSES), since(DAY), andLater ? undefined : lte(drafts.decidedAt, now)));
+  return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
+}
+
+/**
+ * Count and check under one advisory lock, so two confirms (on any replicas)
+ * cannot both see room for one more. The lock is held to the end of the
+ * confirm's transaction; it is taken before any row lock or the audit lock.
+ */
+async function checkRateLimits(tx: AppTx, id: string, now: Date, withinLimits: (counts: RateCounts) => void): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_KEY}::bigint)`);
+  const [draft] = await tx
+    .select({ platform: drafts.requesterPlatform, userId: drafts.requesterUserId, channel: drafts.channel, to: drafts.recipient })
+    .from(drafts)
+    .where(decidable(id, now));
+  // Not decidable: the confirm's own update matches nothing and reports that instead.
+  if (!draft) return;
+  const requester: Actor = { platform: draft.platform as Actor['platform'], userId: draft.userId };
+  withinLimits(await countRates(tx, requester, draft.channel as Channel, draft.to, now, true));
 }
