@@ -1,6 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Router } from 'express';
 import type { RelayBot } from '../../app/relaybot.js';
+import { AppError } from '../../core/errors.js';
 import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger, Notifier } from '../../core/ports.js';
 import { boltLogger } from './bolt-logger.js';
 import { CardUpdater, describe } from './card-updater.js';
@@ -73,7 +74,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     receiver,
     logger,
     clientOptions,
-    // auth.test runs in start(), so a bad token fails the start with Slack's reason instead of the first request.
+    // auth.test runs in start() (see ensureInitialized), so a bad token fails the start with Slack's reason.
     deferInitialization: true,
   });
   app.error(async (error) => {
@@ -99,25 +100,47 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   registerEditModal(app, listenerDeps);
   registerEvents(app, listenerDeps);
 
+  // auth.test (who the bot is, for ignoreSelf and mentions) runs once, on start() or on the first
+  // request if one arrives before start(): the order main.ts mounts and starts things in does not matter.
+  let initialized: Promise<void> | null = null;
+  const ensureInitialized = (): Promise<void> =>
+    (initialized ??= app.init().catch((err: unknown) => {
+      initialized = null;
+      throw new AppError('invalid:config', `SLACK_BOT_TOKEN: Slack did not accept it (${describe(err)}).`, { cause: err });
+    }));
+
   let router: Router | null = null;
   if (receiver instanceof ExpressReceiver) {
     router = Router();
-    router.post(SLACK_EVENTS_PATH, rejectFutureTimestamps());
+    router.post(SLACK_EVENTS_PATH, rejectFutureTimestamps(), async (_req, res, next) => {
+      try {
+        await ensureInitialized();
+        next();
+      } catch (err) {
+        deps.logger.error({ err: describe(err) }, 'slack is not ready');
+        res.status(503).send();
+      }
+    });
     router.use(receiver.router);
   }
 
-  let started = false;
+  let connected = false;
   return {
     router,
     notifier: updater,
     async start() {
-      await app.init();
-      if (socketMode) await app.start();
-      started = true;
+      await ensureInitialized();
+      if (!socketMode || connected) return;
+      try {
+        await app.start();
+      } catch (err) {
+        throw new AppError('invalid:config', `SLACK_APP_TOKEN: could not open a Socket Mode connection (${describe(err)}).`, { cause: err });
+      }
+      connected = true;
     },
     async stop() {
-      if (socketMode && started) await app.stop();
-      started = false;
+      if (connected) await app.stop();
+      connected = false;
     },
   };
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSlackAdapter } from '../../../src/adapters/slack/index.js';
+import { silentLogger } from '../../fakes/harness.js';
 import { seeCard } from './card-reading.js';
 import { buttonClick, editSubmission, eventCallback, postSlack, slashCommand } from './slack-requests.js';
 import { startSlackTestBed, type SlackTestBed } from './slack-test-bed.js';
@@ -163,6 +165,22 @@ describe('Slack: request authenticity', () => {
     expect((await postSlack(bed.baseUrl, { ...command(), ts: now() - 600 })).status).toBe(401);
     expect((await postSlack(bed.baseUrl, { ...command(), ts: now() + 600 })).status).toBe(401);
     expect(await bed.app.bot.history({ platform: 'slack', userId: 'U0FORGER' }, 10)).toEqual([]);
+  });
+
+  it('fails start() with one clear line when Slack refuses the bot token', async () => {
+    bed.slack.failNext('auth.test', 'invalid_auth');
+    const adapter = createSlackAdapter({
+      bot: bed.app.bot, drafts: bed.app.stores.drafts, contacts: bed.app.stores.contacts, dedupe: bed.app.stores.dedupe,
+      clock: bed.clock, logger: silentLogger, botToken: 'xoxb-revoked', signingSecret: 'x', apiUrl: bed.slack.apiUrl,
+    });
+    await expect(adapter.start()).rejects.toThrow('SLACK_BOT_TOKEN: Slack did not accept it (slack api: invalid_auth).');
+  });
+
+  it('serves a request that arrives before start() (it verifies the token first)', async () => {
+    const { baseUrl } = await bed.extraAdapter({}, { start: false });
+    const answer = await postSlack(baseUrl, slashCommand({ text: 'help', responseUrl: bed.slack.responseUrl('early') }));
+    expect(answer.status).toBe(200);
+    expect(answer.json.text).toContain('/send history');
   });
 
   it('handles a retried event (X-Slack-Retry-Num, same event_id) once: one draft, one card', async () => {

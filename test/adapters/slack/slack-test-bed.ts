@@ -66,7 +66,7 @@ export interface SlackTestBed {
   /** `http://127.0.0.1:<port>` of the web server with the Slack router mounted. */
   baseUrl: string;
   /** Another adapter on its own server, same runtime, with different options (e.g. allowedUsers). */
-  extraAdapter(options: Partial<SlackAdapterDeps>): Promise<{ baseUrl: string }>;
+  extraAdapter(options: Partial<SlackAdapterDeps>, how?: { start?: boolean }): Promise<{ baseUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
   const servers: Server[] = [];
   const adapters: SlackAdapter[] = [];
 
-  const mountAdapter = async (overrides: Partial<SlackAdapterDeps>) => {
+  const mountAdapter = async (overrides: Partial<SlackAdapterDeps>, start = true) => {
     const adapter = createSlackAdapter({
       bot: app.bot,
       drafts: app.stores.drafts,
@@ -98,7 +98,7 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
       apiUrl: slack.apiUrl,
       ...overrides,
     });
-    await adapter.start();
+    if (start) await adapter.start();
     const web = createWebApp({
       bot: app.bot,
       audit: app.stores.audit,
@@ -125,7 +125,7 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
     interpreter,
     clock,
     baseUrl: main.baseUrl,
-    extraAdapter: async (overrides) => ({ baseUrl: (await mountAdapter(overrides)).baseUrl }),
+    extraAdapter: async (overrides, how) => ({ baseUrl: (await mountAdapter(overrides, how?.start ?? true)).baseUrl }),
     async close() {
       for (const server of servers) {
         server.closeAllConnections();
