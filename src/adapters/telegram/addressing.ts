@@ -7,13 +7,11 @@ function textAndEntities(message: Message): { text: string; entities: NonNullabl
 }
 
 /**
- * Is this message meant for the bot? Everything in a private chat is; in a
- * group only a command for this bot (`/send`, `/send@thisbot`), a mention of
- * it, or a reply to one of its messages (answering its question or Edit prompt).
+ * Does this message call the bot by name? Everything in a private chat does; in
+ * a group a command for this bot (`/send`, `/send@thisbot`) or an @mention of it.
  */
-export function isAddressedToBot(message: Message, me: Me): boolean {
+export function callsBot(message: Message, me: Me): boolean {
   if (message.chat.type === 'private') return true;
-  if (message.reply_to_message?.from?.id === me.id) return true;
   const { text, entities } = textAndEntities(message);
   const username = me.username.toLowerCase();
   return entities.some((entity) => {
@@ -24,6 +22,11 @@ export function isAddressedToBot(message: Message, me: Me): boolean {
     }
     return entity.type === 'mention' && part === `@${username}`;
   });
+}
+
+/** Is it a reply to one of the bot's messages (its question, its Edit prompt, or a card)? */
+export function repliesToBot(message: Message, me: Me): boolean {
+  return message.reply_to_message?.from?.id === me.id;
 }
 
 /** The request without the bot's @mention ("@relaybot sms +1555… hi" → "sms +1555… hi"). */

@@ -4,7 +4,7 @@ import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, Composer, type Context, type NextFunction } from 'grammy';
 import { userMessage } from '../../core/errors.js';
 import { contactScope, conversationKey } from '../../app/conversation-keys.js';
-import { isAddressedToBot, stripMention } from './addressing.js';
+import { callsBot, repliesToBot, stripMention } from './addressing.js';
 import { handleButton } from './buttons.js';
 import { COMMANDS, helpText, historyText } from './commands.js';
 import { contactsCommand } from './contacts-command.js';
@@ -61,7 +61,7 @@ function allowlist(deps: TelegramAdapterDeps) {
     if (isAllowedUser(deps.allowedUsers, user)) return next();
     deps.logger.info({ telegramUserId: user.id }, 'telegram user not in TELEGRAM_ALLOWED_USERS');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: notAllowedSentence(user) });
-    else if (ctx.message && isAddressedToBot(ctx.message, ctx.me)) await say(ctx, escapeHtml(notAllowedSentence(user)));
+    else if (ctx.message && callsBot(ctx.message, ctx.me)) await say(ctx, escapeHtml(notAllowedSentence(user)));
   };
 }
 
@@ -76,7 +76,10 @@ function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Con
     else await handleRequest(ctx, deps, text);
   });
   c.command('history', async (ctx) => {
-    await say(ctx, historyText(await deps.bot.history(actorOf(ctx), 10), deps.clock.now()));
+    let drafts = await deps.bot.history(actorOf(ctx), ctx.chat.type === 'private' ? 10 : 50);
+    // In a group, only what was asked there: private drafts stay private.
+    if (ctx.chat.type !== 'private') drafts = drafts.filter((d) => d.conversation.chatId === String(ctx.chat.id)).slice(0, 10);
+    await say(ctx, historyText(drafts, deps.clock.now()));
   });
   c.command('contacts', async (ctx) => {
     const scope = contactScope(conversationFromChat(ctx.chat));
@@ -99,7 +102,12 @@ function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Con
       const draftId = await prompts.draftFor(ctx.chat.id, repliedTo.message_id);
       if (draftId) return handleEditReply(ctx, deps, prompts, draftId, repliedTo.message_id, message.text);
     }
-    if (!isAddressedToBot(message, ctx.me)) return;
+    // In a group, a reply to the bot is for it only while the person is answering its question:
+    // "nice" under a card is chatter, not a request.
+    if (!callsBot(message, ctx.me)) {
+      const key = conversationKey(conversationFromChat(ctx.chat), actorOf(ctx));
+      if (!repliesToBot(message, ctx.me) || !(await deps.conversations.get(key))?.pending) return;
+    }
     if (message.entities?.[0]?.type === 'bot_command' && message.entities[0].offset === 0) {
       await say(ctx, `I do not know that command. ${helpHint}`);
       return;

@@ -18,6 +18,8 @@ const USAGE =
   'Use <code>/contacts</code> to list, <code>/contacts add NAME CHANNEL ADDRESS</code> to save ' +
   '(e.g. <code>/contacts add ops email ops@example.com</code>), <code>/contacts remove NAME</code> to delete.';
 
+const MAX_LISTED = 40;
+
 function channelOf(word: string): Channel | null {
   const lower = word.toLowerCase();
   if ((CHANNELS as readonly string[]).includes(lower)) return lower as Channel;
@@ -41,10 +43,13 @@ export async function contactsCommand(
   if (verb === 'list') {
     const list = await contacts.list(scope);
     if (list.length === 0) return `No contacts saved here yet. ${USAGE}`;
-    const lines = list.map(
+    // Telegram allows 4096 characters in a message; a long book is cut, not refused.
+    const shown = list.slice(0, MAX_LISTED);
+    const lines = shown.map(
       (c) => `• <b>${escapeHtml(c.name)}</b> — ${CHANNEL_LABELS[c.channel]} ${escapeHtml(displayRecipient(c.channel, c.address))}`,
     );
-    return `Contacts here:\n${lines.join('\n')}`;
+    const more = list.length > shown.length ? `\n… and ${list.length - shown.length} more.` : '';
+    return `Contacts here:\n${lines.join('\n')}${more}`;
   }
   if (verb === 'remove' || verb === 'delete') {
     const name = words.join(' ');

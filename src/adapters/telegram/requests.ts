@@ -62,7 +62,7 @@ export async function handleEditReply(
     await say(ctx, escapeHtml(error.message));
     return;
   }
-  await prompts.forget(chat.id, promptMessageId);
+  // The prompt stays: another reply to it edits again, until the draft is decided.
   const ref = parseCardRef(edited.cardRef);
   if (ref) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, edited);
   await say(ctx, 'Draft updated — check the card above and press <b>Send</b> when it is right.');

@@ -175,6 +175,15 @@ describe('private chat', () => {
     expect(relay.requests).toHaveLength(0);
   });
 
+  it('takes the buttons away when the expiry sweeper expires the draft (no press needed)', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    clockOffsetMs = 16 * 60_000;
+    await app.sweeper.sweep();
+    expect(current(card).text).toContain('Expired — nothing was sent');
+    expect(current(card).buttons).toEqual([]);
+  });
+
   it('waits out a 429 from Telegram and still posts the card', async () => {
     tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } });
     const alice = member();
@@ -227,6 +236,19 @@ describe('group chat', () => {
     expect(current(card).text).not.toContain('hijacked');
     await handle(replyTo(alice, prompt, 'v2 is live everywhere'));
     expect(current(card).text).toContain('v2 is live everywhere');
+  });
+
+  it('takes a reply to its question as the answer, but ignores replies to a card', async () => {
+    const alice = member();
+    await handle(groupCommand(alice, 'send', 'email ops@example.com'));
+    const question = lastIn(GROUP_ID);
+    expect(question.buttons).toEqual([]);
+    await handle(replyTo(alice, question, 'subject Deploy: v2 is live'));
+    const card = lastIn(GROUP_ID);
+    expect(card.buttons.flat().map((b) => b.text), card.text).toEqual(['Send', 'Edit', 'Cancel']);
+    const before = tg.messagesIn(GROUP_ID).length;
+    await handle(replyTo(alice, card, 'nice'));
+    expect(tg.messagesIn(GROUP_ID)).toHaveLength(before);
   });
 
   it('answers a mention of the bot like /send', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { isAddressedToBot, stripMention } from '../../../src/adapters/telegram/addressing.js';
+import { callsBot, repliesToBot, stripMention } from '../../../src/adapters/telegram/addressing.js';
 import { decodeCallback, encodeCallback } from '../../../src/adapters/telegram/callback-data.js';
 import { formatCardRef, parseCardRef } from '../../../src/adapters/telegram/card-ref.js';
 import { parseEditReply } from '../../../src/adapters/telegram/edit-reply.js';
@@ -14,16 +14,18 @@ const msg = (text: string, entities: Message['entities'] = [], over: Partial<Mes
   ({ message_id: 1, date: 0, chat: group, from, text, entities, ...over }) as Message;
 
 describe('which group messages are for the bot', () => {
-  it('takes /send, /send@thisbot, an @mention and a reply to the bot; ignores the rest', () => {
-    expect(isAddressedToBot(msg('/send sms +1555 hi', [{ type: 'bot_command', offset: 0, length: 5 }]), me)).toBe(true);
-    expect(isAddressedToBot(msg('/send@relaybot_test_bot x', [{ type: 'bot_command', offset: 0, length: 23 }]), me)).toBe(true);
-    expect(isAddressedToBot(msg('/send@otherbot x', [{ type: 'bot_command', offset: 0, length: 14 }]), me)).toBe(false);
-    expect(isAddressedToBot(msg('hey @RelayBot_Test_Bot sms', [{ type: 'mention', offset: 4, length: 18 }]), me)).toBe(true);
-    expect(isAddressedToBot(msg('hey @someone else', [{ type: 'mention', offset: 4, length: 8 }]), me)).toBe(false);
-    expect(isAddressedToBot(msg('just chatting'), me)).toBe(false);
+  it('takes /send, /send@thisbot and an @mention; tells replies to the bot apart; ignores the rest', () => {
+    expect(callsBot(msg('/send sms +1555 hi', [{ type: 'bot_command', offset: 0, length: 5 }]), me)).toBe(true);
+    expect(callsBot(msg('/send@relaybot_test_bot x', [{ type: 'bot_command', offset: 0, length: 23 }]), me)).toBe(true);
+    expect(callsBot(msg('/send@otherbot x', [{ type: 'bot_command', offset: 0, length: 14 }]), me)).toBe(false);
+    expect(callsBot(msg('hey @RelayBot_Test_Bot sms', [{ type: 'mention', offset: 4, length: 18 }]), me)).toBe(true);
+    expect(callsBot(msg('hey @someone else', [{ type: 'mention', offset: 4, length: 8 }]), me)).toBe(false);
+    expect(callsBot(msg('just chatting'), me)).toBe(false);
     const reply = msg('yes', [], { reply_to_message: { message_id: 9, date: 0, chat: group, from: { id: 42, is_bot: true, first_name: 'r' } } as Message['reply_to_message'] });
-    expect(isAddressedToBot(reply, me)).toBe(true);
-    expect(isAddressedToBot(msg('anything', [], { chat: { id: 7, type: 'private', first_name: 'A' } }), me)).toBe(true);
+    expect(callsBot(reply, me)).toBe(false);
+    expect(repliesToBot(reply, me)).toBe(true);
+    expect(repliesToBot(msg('x'), me)).toBe(false);
+    expect(callsBot(msg('anything', [], { chat: { id: 7, type: 'private', first_name: 'A' } }), me)).toBe(true);
   });
 
   it('drops the bot mention from the request text', () => {
