@@ -20,7 +20,7 @@ const WHO = '(?:him|her|them|me|us|it)';
 
 /** Connectors that introduce the body. Order matters: longer phrases first. */
 const CONNECTORS: RegExp[] = [
-  /^\s*(?:,\s*)?(?:and\s+)?(?:then\s+)?let\s+(\S+)\s+know\s*(?:that\s+|about\s+)?/i,
+  /^\s*(?:,\s*)?(?:and\s+)?(?:then\s+)?(?:letting|let)\s+(\S+)\s+know\s*(?:that\s+|about\s+)?/i,
   /^\s*(?:,\s*)?(?:and\s+)?(?:then\s+)?(?:telling|tell|informing|inform|reminding|remind|text|message)\s+(\S+)?\s*(?:that\s+)?/i,
   /^\s*(?:,\s*)?(?:and\s+)?(?:asking|ask)\b\s*(\S+)?\s*/i,
   /^\s*(?:,\s*)?(?:and\s+)?(?:saying|says|said|say|writing|write|stating|reading)\b\s*(?:that\s+)?(?:to\s+(?:him|her|them)\s+)?:?\s*/i,
@@ -68,6 +68,7 @@ export function readTail(rest: string, ctx: InterpretContext, recipientKnown: bo
       const r = pronounOrName(who, body, ctx, recipientKnown);
       if (r.consumed) {
         if (r.recipient) tail.recipient = r.recipient;
+        if (r.rest !== undefined) body = r.rest;
       } else {
         body = `${who} ${body}`;
         who = undefined;
@@ -86,12 +87,13 @@ export function readTail(rest: string, ctx: InterpretContext, recipientKnown: bo
   return withTrailingChannel(tail);
 }
 
-function pronounOrName(who: string, after: string, ctx: InterpretContext, recipientKnown: boolean): { consumed: boolean; recipient?: Recipient } {
+function pronounOrName(who: string, after: string, ctx: InterpretContext, recipientKnown: boolean): { consumed: boolean; recipient?: Recipient; rest?: string } {
   if (new RegExp(`^${WHO}$`, 'i').test(who)) return { consumed: true };
   if (recipientKnown) return { consumed: false };
   const read = readRecipient(`${who} ${after}`, ctx);
   if (read && read.recipient.kind !== 'vague' && read.recipient.kind !== 'self') {
-    return { consumed: read.rest.trim() === after.trim() || read.recipient.kind === 'address', recipient: read.recipient };
+    // The recipient may be longer than one word ("to +34 612 345 678"): the body starts after it.
+    return { consumed: true, recipient: read.recipient, rest: read.rest };
   }
   return { consumed: false };
 }

@@ -15,12 +15,18 @@ export interface Frame {
   subject?: string | undefined;
 }
 
-const SEND_VERB = '(?:send|shoot|fire off|drop|give|get|write|compose|create|start|prepare|draft|make|open(?:\\s+up)?|set up|new|begin|type(?:\\s+up)?|publish|put together|do)';
+const SEND_VERB = '(?:send|sent|dictate|shoot|fire off|drop|give|get|write|compose|create|start|prepare|draft|make|open(?:\\s+up)?|set up|new|begin|type(?:\\s+up)?|publish|put together|do)';
 const NOUN_HEAD = new RegExp(`^${SEND_VERB}\\s+(?:me\\s+)?(?:(?:a|an|the|one|this|that|my|and)\\s+)?(?:new\\s+|quick\\s+|short\\s+|brief\\s+)?(${CHANNEL_NOUN})\\b(?:\\s+message\\b)?`, 'i');
 const SEND_ME = new RegExp(`^${SEND_VERB}\\s+me\\s+`, 'i');
 const RECIPIENT_FIRST = /^(?:send|shoot|drop|give|get|write|fire off|ping)\s+/i;
-const VERB_HEAD = new RegExp(`^(${CHANNEL_VERB})\\b\\s*(?:(?:to|at)\\b\\s*)?`, 'i');
-const TELL_HEAD = /^(?:tell|inform|notify|message|msg|ping|dm)\s+/i;
+const VERB_HEAD = new RegExp(`^(${CHANNEL_VERB})(?:\\s+message)?\\b\\s*(?:(?:to|at)\\b\\s*:?\\s*)?`, 'i');
+const TELL_HEAD = /^(?:tell|inform|notify|message|msg|ping|dm|write\s+to|contact(?!\s+(?:details?|info|information|list|card|book))|reach out to|get in touch with|communicate(?:\s+with)?)\s+/i;
+/** "send this to +1555…: …", "send the following to …": the object is the body still to come. */
+const DEICTIC_HEAD = /^(?:send|forward)\s+(?:(?:this|it|the following|the following message|this message|the message|these words)\s*)?(?=to\b|:)/i;
+/** "reply to charlotte that …": a message to a person (not inside an email thread, which relaybot cannot see). */
+const REPLY_TO_PERSON = new RegExp(`^(?:reply|respond|answer|write back)\\s+(?:(?:with\\s+)?(?:an?\\s+)?(${CHANNEL_NOUN})\\s+)?(?:back\\s+)?to\\s+`, 'i');
+/** "via whatsapp tell +1555… …": the channel named before the request. */
+const CHANNEL_FIRST = new RegExp(`^(?:via|by|on|over|using|through)\\s+(${CHANNEL_NOUN})\\s*,?\\s+`, 'i');
 const LET_KNOW = /^let\s+(.+?)\s+know\b\s*/i;
 const PASSIVE_NOUN = new RegExp(`^(?:(?:a|an|the|this)\\s+)?(${CHANNEL_NOUN})\\s+(?:message\\s+)?(?:to be\\s+|be\\s+)?sent\\b\\s*`, 'i');
 const HAVE_SENT = new RegExp(`^(?:have|get)\\s+(?:a|an|the)\\s+(${CHANNEL_NOUN})\\s+(?:message\\s+)?sent\\b\\s*`, 'i');
@@ -32,6 +38,18 @@ const SEND_BODY_TO = /^send\s+(.+)$/i;
  * sentence does not start like a request to send something.
  */
 export function readFrame(s: string, ctx: InterpretContext): Frame | null {
+  const first = CHANNEL_FIRST.exec(s);
+  if (first?.[1]) {
+    const frame = readFrame(s.slice(first[0].length), ctx);
+    return frame ? { ...frame, channel: frame.channel && frame.channel !== 'notify' ? frame.channel : channelOfWord(first[1]) ?? frame.channel } : null;
+  }
+  const reply = REPLY_TO_PERSON.exec(s);
+  if (reply) {
+    const frame = afterRecipient(s.slice(reply[0].length), reply[1] ? channelOfWord(reply[1]) : undefined, ctx);
+    return frame.recipient?.kind === 'name' && frame.body ? frame : null;
+  }
+  const deictic = DEICTIC_HEAD.exec(s);
+  if (deictic) return afterNoun(s.slice(deictic[0].length), undefined, ctx);
   const noun = NOUN_HEAD.exec(s);
   if (noun?.[1]) {
     const frame = afterNoun(s.slice(noun[0].length), channelOfWord(noun[1]), ctx);
@@ -81,7 +99,9 @@ export function readFrame(s: string, ctx: InterpretContext): Frame | null {
 /** After "send a text" / "an email": "to R …", "for R", a body first ("saying hi to abby"), or nothing. */
 function afterNoun(rest: string, channel: Channel | undefined, ctx: InterpretContext): Frame {
   const s = rest.replace(/^\s*(?:for me|please|now|real quick)\b[,]?/i, '').trim();
-  if (/^(?:to|for|at)\b/i.test(s)) return afterRecipient(s.replace(/^(?:to|for|at)\s*/i, ''), channel, ctx);
+  const to = /^(?:over\s+|across\s+)?(?:to|for|at)\b\s*:?\s*/i.exec(s);
+  if (to) return afterRecipient(s.slice(to[0].length), channel, ctx);
+  if (/^:/.test(s)) return bodyFrame(s, channel, ctx, false);
   return bodyFrame(s, channel, ctx, false);
 }
 
@@ -132,7 +152,12 @@ function bodyFrame(tail: string, channel: Channel | undefined, ctx: InterpretCon
 
 /** "send happy new year to john@x.com", "send 'on my way' to +1555… on whatsapp". */
 function bodyThenRecipient(s: string, ctx: InterpretContext): Frame | null {
+  // "send a hi to": the recipient is still to come.
+  const dangling = /^(?:an?\s+)?(.+?)\s+to\s*$/i.exec(s);
+  if (dangling?.[1] && !/\b(?:this|that|it)\b/i.test(dangling[1])) return { body: cleanBody(dangling[1]) };
   const f = bodyFrame(s, undefined, ctx, false);
+  // "send this content via email": a channel, but the words are still to come.
+  if (!f.recipient && f.channel && /^(?:this|that|it|these|the)\b/i.test(s)) return { channel: f.channel };
   if (!f.recipient || f.recipient.kind === 'vague') {
     // "send R B" with R an explicit address or a saved contact.
     const r = readRecipient(s, ctx);

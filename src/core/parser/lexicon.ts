@@ -21,7 +21,7 @@ export const CHANNEL_NOUN =
 
 /** Regex source for a verb that is itself a channel ("text bob", "whatsapp +44…", "email a@b.c"). */
 export const CHANNEL_VERB =
-  '(?:text(?: message)?|txt|sms|message|msg|e-?mail|mail|whats ?app|wa|telegram|tg|dm|ping|notify|push)';
+  '(?:text(?: message)?|txt|sms|message|msg|e-?mail|mail|whats ?app|wa|telegram|tg|dm|ping|notify|push(?:[ -]notification)?|notification)';
 
 /** The channel a noun or verb names; undefined when the word is generic ("message"). */
 export function channelOfWord(word: string): Channel | undefined {
@@ -66,6 +66,7 @@ export const NOT_A_NAME = new Set([
   'following', 'reply', 'response', 'i', "i'm", 'im', 'is', 'are', 'was', 'be', 'will', 'can', 'if', 'what',
   'where', 'when', 'who', 'how', 'why', 'which', 'hi', 'hello', 'hey', 'yes', 'no', 'ok', 'okay', 'thanks',
   'there', 'here', 'all', 'my', 'our', 'your', 'his', 'their', 'its', 'up', 'out', 'off', 'over', 'so',
+  'notifications', 'notification', 'settings', 'alerts', 'updates', 'account', 'inbox', 'detail', 'details', 'form',
 ]);
 
 /** Pronouns that point back at someone already mentioned. */

@@ -11,7 +11,7 @@ const REMINDER = /^(?:remind|reminder|set\s+(?:up\s+)?(?:a|an|my)\s+(?:reminder|
 const THREAD_REPLY =
   /^(?:(?:quick(?:ly)?\s+)?(?:reply|respond|answer|forward|write back)\b|(?:send|write|compose|start|open|draft|create|make)\s+(?:up\s+)?(?:a\s+|an\s+|the\s+)?(?:quick\s+|new\s+)?(?:reply|response|answer|replay|forward)\b|(?:open|pull|bring)\s+(?:up\s+)?(?:my\s+|the\s+)?[\w']+(?:'s)?\s+e-?mail|open\s+(?:up\s+)?(?:my|the|\w+'s)\b)/i;
 const QUESTION_START =
-  /^(?:what|what's|whats|who|who's|whom|when|where|where's|why|how|which|is|are|am|do|does|did|has|have|had|was|were|any|check|read|show|display|list|search|find|look|bring up|pull up|get me|give me|tell me|let me know|show me|refresh|archive|delete|mark|scan|report|lookup|look up|go to|open (?:my |the )?(?:inbox|contacts|email|mail)|initiate|beep|alert me|ping me when|notify me (?:when|if|whenever|once|as soon)|let me know (?:when|if))\b/i;
+  /^(?:what|what's|whats|who|who's|whom|when|where|where's|why|how|which|is|are|am|do|does|did|has|have|had|was|were|any|check|read|show|display|list|search|find|look|bring up|pull up|get me|give me|tell me|let me know|show me|inform me|update me|keep me posted|refresh|archive|delete|mark|scan|report|lookup|look up|go to|open (?:my |the )?(?:inbox|contacts|email|mail)|initiate|beep|alert me|ping me when|notify me (?:when|if|whenever|once|as soon)|let me know (?:when|if))\b/i;
 const SAVE_CONTACT = /^(?:add|save|put|remember|store|enter|place|create|update|edit|locate|new address|new contact)\b/i;
 
 const MONEY = /^(?:send|transfer|pay|wire|move|take|give|venmo|zelle)\s+(?:over\s+|back\s+)?(?:some\s+|the\s+)?(?:\$\s?\d|€\s?\d|£\s?\d|\d[\d,.]*\s*(?:dollars|bucks|usd|euros?|pounds|gbp|eur|k\b)|money|funds|cash|payment|a payment)|\b(?:money|funds)\b.*\b(?:account|savings|checking)\b|\bbetween\b.*\baccounts\b/i;
@@ -23,6 +23,8 @@ const ATTACHMENT = /^(?:send|email|share|forward|attach)\s+(?:him\s+|her\s+|them
 export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
   const t = s.trim();
   if (CALL.test(t)) return 'call';
+  // "email notifications", "text settings": a feature of the phone, not a message.
+  if (/^(?:e-?mail|text|message|sms)\s+(?:notifications?|settings|alerts?|account|inbox|app|preferences)\s*[?.!]*$/i.test(t)) return 'inbox';
   if (REMINDER.test(t)) return 'reminder';
   if (THREAD_REPLY.test(t) && !/^open\s+(?:up\s+)?(?:a\s+)?new\b/i.test(t)) return 'inbox';
   if (MONEY.test(t)) return 'money';
@@ -31,7 +33,8 @@ export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
   if (/^(?:tell|let)\s+\S+(?:\s+and\s+\S+)?\s+(?:know\s+)?(?:where\s+(?:i|we)\b|my\s+location)/i.test(t)) return 'location';
   // An explicit address means a new message, whatever the words mention.
   if (!hasAddress && mentionsInbox(t)) return 'inbox';
-  if (QUESTION_START.test(t)) return topicOfQuestion(t);
+  if (QUESTION_START.test(t) && !/^(?:have|get)\s+(?:a|an|the)\s+\S+\s+(?:message\s+)?sent\b/i.test(t)) return topicOfQuestion(t);
+  if (/\b(?:add|added|save|saved|put|store|stored)\s+(?:it\s+)?(?:to|in|into|on)\s+(?:my\s+|the\s+)?(?:contacts?|contact list|address book)\b/i.test(t)) return 'contacts';
   if (SAVE_CONTACT.test(t) && /\b(?:contacts?|address book|phone ?book|email address|this email|new email|number)\b/i.test(t)) return 'contacts';
   return null;
 }
@@ -43,7 +46,7 @@ export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
 function mentionsInbox(t: string): boolean {
   return (
     /\b(?:inbox|unread|mailbox|outlook|gmail inbox)\b/i.test(t) ||
-    /\b(?:the|my|this|that|his|her|their|last|latest|recent|most recent|new|received)\s+(?:last\s+|latest\s+|recent\s+|new\s+)?e-?mails?\s+(?:from|i\s+(?:just\s+)?(?:got|received|read)|he|she|they|that|sent|needs)\b/i.test(t) ||
+    /\b(?:the|my|this|that|his|her|their|last|latest|recent|most recent|new|received)\s+(?:last\s+|latest\s+|recent\s+|new\s+)?e-?mails?\s+(?:from|i\s+(?:just\s+)?(?:got|received|read)|he|she|they|that|needs)\b/i.test(t) ||
     /\b[\w]+'s\s+(?:last\s+|latest\s+)?e-?mails?\b/i.test(t) ||
     /\b(?:last|latest|most recent|previous)\s+(?:received\s+)?e-?mails?\b/i.test(t) ||
     /\b(?:answer|reply to|respond to)\s+(?:it|this|that)\b/i.test(t) ||

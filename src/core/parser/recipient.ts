@@ -21,7 +21,7 @@ export interface RecipientMatch {
 
 /** Words that open a body right after a name: "text bob and tell him…", "text bob saying…". */
 export const CONNECTOR_START =
-  /^\s*(?:[,:;"]|[—–]|-\s|and\s+(?:tell|ask|let|say|inform|remind|invite|give|send|then)\b|(?:tell|telling|ask|asking|let|say|saying|says|that|which|who|to|with|about|regarding|re:|via|by|on|over|through|using|in|for\s+me|please|now|the\s+message|message:|text:|subject|body)\b|$)/i;
+  /^\s*(?:[,:;"]|[—–]|-\s|and\s+(?:tell|ask|let|say|inform|remind|invite|give|send|then)\b|(?:tell|telling|ask|asking|let|say|saying|says|that|which|who|to|with|about|regarding|re:|via|by|on|over|through|using|in|for\s+me|please|now|the\s+message|message:|text:|subject|body|(?:a|an)\s+(?:text|message|e-?mail|mail|whats ?app|telegram|sms|note|line|push|notification|dm)\b)\b|$)/i;
 
 const NAME_WORD = /^[a-z][a-z.'-]*$/i;
 function isNameWord(raw: string | undefined): raw is string {
@@ -32,7 +32,11 @@ const endsClause = (w: string | undefined): boolean => /[,:;!?]$/.test(w ?? '');
 
 /** Read who the message is for at the start of `s` (after "to" has been removed). */
 export function readRecipient(s: string, ctx: InterpretContext): RecipientMatch | null {
-  const text = s.trimStart().replace(/^(?:to|for)\s+/i, '');
+  const text = s
+    .trimStart()
+    .replace(/^(?:to|for)\s+/i, '')
+    // "the number 555 201 3344", "the address ops@x.com": the noun before an address.
+    .replace(/^(?:the\s+|this\s+)?(?:(?:phone|mobile|cell)\s+)?(?:number|e-?mail address|address|handle|username)\s*:?\s+(?=[+(\d@]|[^\s@]+@)/i, '');
   const address = addressAtStart(text, ctx.defaultRegion);
   if (address) return { recipient: { kind: 'address', address: address.address }, rest: address.rest };
 

@@ -10,7 +10,9 @@ export interface SaveContactCommand {
   channel?: Channel | undefined;
 }
 
-const VERB = '(?:save|add|store|remember|create|new)\\s+(?:a\\s+)?(?:new\\s+)?(?:contact\\s*:?\\s+)?';
+const VERB = '(?:save|add|store|remember)\\s+(?:a\\s+)?(?:new\\s+)?(?:contact\\s*:?\\s+)?';
+/** Words that show the "name" is really part of a sentence ("add this email to my contacts"). */
+const NOT_NAME_WORDS = /\b(?:to|for|the|this|that|email|e-mail|message|text|number|contact|contacts|address|my|me|new|list)\b/i;
 const FIELD = "(?:'s|s')\\s+(number|phone(?: number)?|mobile|cell|e-?mail(?: address)?|address|whats ?app(?: number)?|telegram(?: handle| username| id)?|username|handle)";
 const TAIL_CHANNEL = '(?:\\s+(?:on|for|via|by)\\s+(sms|text|whats ?app|wa|telegram|tg|e-?mail))?';
 // Name words may hold an apostrophe (O'Brien) but not a possessive 's, which introduces the field.
@@ -43,7 +45,7 @@ export function parseSaveContact(text: string, defaultRegion: string): SaveConta
     const found = addressAtStart(rawAddress, defaultRegion);
     if (!found || found.rest.trim()) continue;
     const cleanName = name.replace(/^(?:my)\s+/i, '').trim();
-    if (/^(?:me|it|this|that|the|a|an)$/i.test(cleanName)) continue;
+    if (NOT_NAME_WORDS.test(cleanName) || /^(?:it|a|an)$/i.test(cleanName)) continue;
     const channel = channelFromField(channelWord ?? field);
     return { name: cleanName, address: found.address, channel };
   }

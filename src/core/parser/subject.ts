@@ -9,8 +9,8 @@ export interface SubjectSplit {
   bodyIsBare: boolean;
 }
 
-const SUBJECT_WORD = '(?:,\\s*)?(?:with\\s+|and\\s+)?(?:the\\s+|a\\s+)?(?:subject(?:\\s+line)?|title|titled|headline|re)\\b\\s*(?:is\\s+|of\\s+)?[:=-]?\\s*';
-const BODY_WORD = '(?:,\\s*)?(?:and\\s+)?(?:(?:with\\s+)?(?:the\\s+|a\\s+)?(?:body|text|message|content)\\b\\s*(?:is\\s+)?[:=-]?|saying\\b|that says\\b|which says\\b)\\s*';
+const SUBJECT_WORD = '(?:[,;—–-]\\s*)?(?:with\\s+|and\\s+)?(?:the\\s+|a\\s+)?(?:subject(?:\\s+line)?|title|titled|headline|re)\\b\\s*(?:is\\s+|of\\s+)?[:=-]?\\s*';
+const BODY_WORD = '(?:[,;—–-]\\s*)?(?:and\\s+)?(?:(?:with\\s+)?(?:the\\s+|a\\s+)?(?:body|text|message|content)\\b\\s*(?:is\\s+)?[:=-]?|saying\\b|say\\b|that says\\b|which says\\b|telling\\s+(?:him|her|them)\\b|tell\\s+(?:him|her|them)\\b)\\s*(?:that\\s+)?';
 
 const QUOTED = new RegExp(`^\\s*${SUBJECT_WORD}"([^"]+)"\\s*(?:${BODY_WORD})?([\\s\\S]*)$`, 'i');
 const SINGLE_QUOTED = new RegExp(`^\\s*${SUBJECT_WORD}'([^']+)'\\s*(?:${BODY_WORD})?([\\s\\S]*)$`, 'i');

@@ -34,6 +34,7 @@ const FILLERS: RegExp[] = [
   /^(?:i|we)\s+(?:want|need|wish|wanna|gotta|must|should|have|got)\s+(?:you\s+)?(?:to\s+)?(?:please\s+)?/i,
   /^(?:i'm|im|i am|we're|we are)\s+(?:going|trying|about|wanting|hoping)\s+to\s+/i,
   /^(?:let's|lets)\s+(?=send|text|email|write|message)/i,
+  /^(?:write|compose|type|make)\s+and\s+(?=send\b)/i,
   /^(?:it's|its)\s+time\s+to\s+/i,
 ];
 
@@ -66,7 +67,8 @@ export function cleanBody(raw: string): string {
   if (quoted?.[2]?.trim()) return quoted[2].trim();
   // An opening quote never closed ("text john with the message 'where are you").
   if (/^["']/.test(s) && !/["']\s*$/.test(s.slice(1)) && s.slice(1).indexOf(s[0] ?? '') === -1) s = s.slice(1);
-  return s.trim();
+  // A dangling "to" is an unfinished sentence ("communicate via text to"), not a message.
+  return /^(?:to|for)$/i.test(s.trim()) ? '' : s.trim();
 }
 
 /** Count words. */
