@@ -1,3 +1,5 @@
+import { expect, vi } from 'vitest';
+
 /** Read a posted Slack card the way a person looks at it: its words and its buttons. */
 export interface SeenCard {
   /** All mrkdwn/plain/rich text of the blocks, joined. */
@@ -23,4 +25,13 @@ export function seeCard(body: { blocks?: unknown[] }): SeenCard {
     text: texts.join('\n'),
     buttons: (actions?.elements ?? []).map((e: any) => ({ label: e.text.text, actionId: e.action_id, value: e.value, ...(e.style ? { style: e.style } : {}) })),
   };
+}
+
+/** Wait until `find` returns something (work after the ack is in the background), and return it. */
+export async function waitForCall<T>(find: () => T | undefined): Promise<T> {
+  return vi.waitFor(() => {
+    const found = find();
+    expect(found).toBeDefined();
+    return found!;
+  });
 }

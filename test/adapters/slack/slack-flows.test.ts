@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter } from '../../../src/adapters/slack/index.js';
 import { silentLogger } from '../../fakes/harness.js';
-import { seeCard } from './card-reading.js';
+import { seeCard, waitForCall } from './card-reading.js';
 import { buttonClick, editSubmission, eventCallback, postSlack, slashCommand } from './slack-requests.js';
 import { startSlackTestBed, type SlackTestBed } from './slack-test-bed.js';
 
@@ -26,11 +26,7 @@ async function draftBySlash(who: { user: string; userName: string }, text = 'tex
   const responseUrl = bed.slack.responseUrl(`cmd-${who.user}-${Math.random().toString(36).slice(2)}`);
   const answer = await postSlack(bed.baseUrl, slashCommand({ text, responseUrl, ...who }));
   expect(answer.status).toBe(200);
-  const card = await vi.waitFor(() => {
-    const posted = bed.slack.responsesTo(responseUrl).find((c) => c.body.blocks);
-    expect(posted).toBeDefined();
-    return posted!;
-  });
+  const card = await waitForCall(() => bed.slack.responsesTo(responseUrl).find((c) => c.body.blocks));
   const [draft] = await bed.app.bot.history(actor(who), 1);
   return { answer, card, draft: draft!, responseUrl };
 }
@@ -50,11 +46,7 @@ describe('Slack: /send', () => {
     } finally {
       bed.interpreter.release();
     }
-    const posted = await vi.waitFor(() => {
-      const c = bed.slack.responsesTo(responseUrl)[0];
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const posted = await waitForCall(() => bed.slack.responsesTo(responseUrl)[0]);
     expect(posted.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
     const card = seeCard(posted.body);
     const [draft] = await bed.app.bot.history(actor(alice), 1);
@@ -77,11 +69,7 @@ describe('Slack: /send', () => {
     const click = await postSlack(bed.baseUrl, buttonClick({ actionId: 'draft_confirm', draftId: draft.id, responseUrl: strangerUrl, user: 'U0MALLORY', userName: 'mallory', ephemeral: false }));
     expect(click.status).toBe(200);
 
-    const told = await vi.waitFor(() => {
-      const c = bed.slack.responsesTo(strangerUrl)[0];
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const told = await waitForCall(() => bed.slack.responsesTo(strangerUrl)[0]);
     expect(told.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: `Only ${alice.userName}, who asked for this message, can confirm it.` });
     await bed.app.drain();
     expect(bed.relay.requests.filter((r) => r.body?.idempotency_key === draft.idempotencyKey)).toHaveLength(0);
@@ -124,11 +112,7 @@ describe('Slack: /send', () => {
     const { draft } = await draftBySlash(alice);
     const url = bed.slack.responseUrl(`cancel-${draft.id}`);
     await postSlack(bed.baseUrl, buttonClick({ actionId: 'draft_cancel', draftId: draft.id, responseUrl: url, ...alice }));
-    const update = await vi.waitFor(() => {
-      const c = bed.slack.responsesTo(url).find((x) => x.body.replace_original === true);
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const update = await waitForCall(() => bed.slack.responsesTo(url).find((x) => x.body.replace_original === true));
     expect(seeCard(update.body).text).toContain('Cancelled — nothing was sent');
     expect(seeCard(update.body).buttons).toEqual([]);
     expect((await bed.app.bot.getDraft(draft.id))!.status).toBe('cancelled');
@@ -202,11 +186,7 @@ describe('Slack: the edit modal', () => {
     const { draft } = await draftBySlash(alice);
     const editUrl = bed.slack.responseUrl(`edit-${draft.id}`);
     await postSlack(bed.baseUrl, buttonClick({ actionId: 'draft_edit', draftId: draft.id, responseUrl: editUrl, ...alice }));
-    const opened = await vi.waitFor(() => {
-      const c = bed.slack.callsTo('views.open').find((x) => x.body.trigger_id === `trigger-${draft.id}-draft_edit`);
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const opened = await waitForCall(() => bed.slack.callsTo('views.open').find((x) => x.body.trigger_id === `trigger-${draft.id}-draft_edit`));
     const inputs = Object.fromEntries(opened.body.view.blocks.map((b: any) => [b.block_id, b.element]));
     expect(inputs.text.initial_value).toBe('Build finished successfully.');
     expect(inputs.recipient.initial_value).toBe('+15551234567');
@@ -259,22 +239,14 @@ describe('Slack: conversations, help, history, contacts', () => {
     const alice = person();
     const mentionTs = '1700000400.000100';
     await postSlack(bed.baseUrl, eventCallback('mention', { eventId: `EvQ${alice.user}`, user: alice.user, ts: mentionTs, text: '<@UBOTRELAY> text the deploy is done' }));
-    const question = await vi.waitFor(() => {
-      const c = bed.slack.callsTo('chat.postMessage').find((x) => x.body.thread_ts === mentionTs);
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const question = await waitForCall(() => bed.slack.callsTo('chat.postMessage').find((x) => x.body.thread_ts === mentionTs));
     expect(question.body.channel).toBe('C0DEPLOY1');
     expect(question.body.blocks).toBeUndefined();
     expect(await bed.app.bot.history(actor(alice), 10)).toHaveLength(0);
 
     // The answer, in the same thread, completes the request.
     await postSlack(bed.baseUrl, eventCallback('mention', { eventId: `EvA${alice.user}`, user: alice.user, ts: '1700000401.000100', threadTs: mentionTs, text: '<@UBOTRELAY> <tel:+15551234567|+1 555 123 4567>' }));
-    const card = await vi.waitFor(() => {
-      const c = bed.slack.callsTo('chat.postMessage').find((x) => x.body.thread_ts === mentionTs && x.body.blocks);
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const card = await waitForCall(() => bed.slack.callsTo('chat.postMessage').find((x) => x.body.thread_ts === mentionTs && x.body.blocks));
     expect(seeCard(card.body).text).toContain('Draft SMS to +1 555 123 4567');
     const [draft] = await bed.app.bot.history({ platform: 'slack', userId: alice.user }, 1);
     expect(draft).toMatchObject({ text: 'the deploy is done', conversation: { chatId: 'C0DEPLOY1', threadId: mentionTs, workspaceId: 'T0RELAY01' } });

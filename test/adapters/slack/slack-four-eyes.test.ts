@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { seeCard } from './card-reading.js';
+import { seeCard, waitForCall } from './card-reading.js';
 import { buttonClick, postSlack, slashCommand } from './slack-requests.js';
 import { startSlackTestBed, type SlackTestBed } from './slack-test-bed.js';
 
@@ -18,11 +18,7 @@ describe('Slack in four-eyes mode', () => {
   it('posts the card in the channel; the requester cannot approve it; an approver can, and the card is updated in place', async () => {
     const responseUrl = bed.slack.responseUrl('four-eyes-cmd');
     await postSlack(bed.baseUrl, slashCommand({ text: 'text +15551234567 Build finished successfully.', responseUrl, ...ALICE }));
-    const posted = await vi.waitFor(() => {
-      const c = bed.slack.callsTo('chat.postMessage').find((x) => x.body.blocks);
-      expect(c).toBeDefined();
-      return c!;
-    });
+    const posted = await waitForCall(() => bed.slack.callsTo('chat.postMessage').find((x) => x.body.blocks));
     expect(posted.body.channel).toBe('C0DEPLOY1');
     const draftId = seeCard(posted.body).buttons[0]!.value;
     // The requester's "Drafting…" becomes the agent's sentence.
