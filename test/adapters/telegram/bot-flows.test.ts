@@ -3,79 +3,12 @@
  * fake Bot API, on a whole relaybot (in-memory PGlite, offline parser) that
  * delivers to the fake relay. Updates are captured shapes from test/fixtures.
  */
-import type { Update } from 'grammy/types';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpRelay } from '../../../src/adapters/relay/index.js';
-import { createTelegramAdapter, type TelegramAdapter } from '../../../src/adapters/telegram/index.js';
-import { createTestApp, type TestApp } from '../../fakes/harness.js';
-import { startFakeRelay, type FakeRelay } from '../../fakes/relay-server.js';
-import { startFakeTelegramApi, type FakeTelegramApi, type ShownMessage } from '../../fakes/telegram-api.js';
-import { GROUP_ID, groupCommand, groupMention, groupText, newPerson, press, privateText, replyTo, type Person } from './updates.js';
+import { describe, expect, it } from 'vitest';
+import { REQUEST, useTelegramTestBed } from './test-bed.js';
+import { GROUP_ID, groupCommand, groupMention, groupText, newPerson, press, privateText, replyTo } from './updates.js';
 
-const REQUEST = 'email ops@example.com subject Deploy: v2 is live';
-
-let tg: FakeTelegramApi;
-let relay: FakeRelay;
-let app: TestApp;
-let adapter: TelegramAdapter;
-let clockOffsetMs = 0;
-const allowed: string[] = [];
-/** Errors and warnings the adapter logged: a handler that failed quietly fails the test. */
-const logged: { msg?: string; obj: object }[] = [];
-const logger = { info: () => {}, warn: (obj: object, msg?: string) => logged.push({ obj, msg }), error: (obj: object, msg?: string) => logged.push({ obj, msg }) };
-
-/** A person on TELEGRAM_ALLOWED_USERS. */
-const member = (name?: string): Person => {
-  const p = newPerson(name);
-  allowed.push(String(p.id));
-  return p;
-};
-const actorOf = (p: Person) => ({ platform: 'telegram' as const, userId: String(p.id) });
-const handle = (update: Update) => adapter.handleUpdate(update);
-const lastIn = (chatId: number): ShownMessage => tg.messagesIn(chatId).at(-1)!;
-const toasts = () => tg.callsTo('answerCallbackQuery').map((c) => c.payload.text as string | undefined);
-/** The card as it stands now. */
-const current = (card: ShownMessage): ShownMessage => tg.message(card.chatId, card.messageId)!;
-
-/** Ask in a private chat and return the card the bot posted. */
-async function requestCard(p: Person, text = REQUEST): Promise<ShownMessage> {
-  await handle(privateText(p, text));
-  const card = lastIn(p.id);
-  expect(card.buttons.flat().map((b) => b.text), card.text).toEqual(['Send', 'Edit', 'Cancel']);
-  return card;
-}
-
-beforeAll(async () => {
-  tg = await startFakeTelegramApi();
-  relay = await startFakeRelay({ apiKey: 'relay-key' });
-  app = await createTestApp({
-    relay: createHttpRelay({ baseUrl: relay.url, apiKey: 'relay-key', phoneId: '7', timeoutMs: 2000 }),
-    clock: { now: () => new Date(Date.now() + clockOffsetMs) },
-    maxAttempts: 2,
-  });
-  adapter = createTelegramAdapter({
-    bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, conversations: app.stores.conversations,
-    dedupe: app.stores.dedupe, clock: app.clock, logger, token: tg.token, apiRoot: tg.apiRoot,
-    allowedUsers: allowed,
-    // Telegram's real limits (1 message a second per chat) would only slow the suite; the throttler stays installed.
-    throttle: { global: {}, group: {}, out: {} },
-  });
-  app.notifier.register('telegram', adapter.notifier);
-});
-afterAll(async () => {
-  await app?.close();
-  await relay?.close();
-  await tg?.close();
-});
-afterEach(() => {
-  expect(logged).toEqual([]);
-});
-beforeEach(() => {
-  logged.length = 0;
-  tg.reset();
-  relay.reset();
-  clockOffsetMs = 0;
-});
+const bed = useTelegramTestBed();
+const { member, actorOf, handle, lastIn, toasts, current, requestCard } = bed;
 
 describe('private chat', () => {
   it('answers a request from an allowed user with a draft card: fields, Send / Edit / Cancel, and its place stored', async () => {
@@ -84,9 +17,9 @@ describe('private chat', () => {
     expect(card.text).toContain('Draft Email to ops@example.com');
     expect(card.text).toContain('Subject: Deploy');
     expect(card.text).toContain('v2 is live');
-    const [draft] = await app.bot.history(actorOf(alice), 5);
+    const [draft] = await bed.app.bot.history(actorOf(alice), 5);
     expect(draft).toMatchObject({ status: 'pending', to: 'ops@example.com', cardRef: `${alice.id}:${card.messageId}` });
-    expect(relay.requests).toHaveLength(0);
+    expect(bed.relay.requests).toHaveLength(0);
   });
 
   it('relays exactly once when Send is pressed twice at the same moment, and the card ends on Sent', async () => {
@@ -97,19 +30,19 @@ describe('private chat', () => {
     expect(toasts()).toHaveLength(2);
     expect(toasts()).toContain('Sending…');
     expect(toasts().find((t) => t !== 'Sending…')).toMatch(/already approved/);
-    await app.drain();
-    expect(relay.requests).toHaveLength(1);
-    expect(relay.delivered).toHaveLength(1);
+    await bed.app.drain();
+    expect(bed.relay.requests).toHaveLength(1);
+    expect(bed.relay.delivered).toHaveLength(1);
     expect(current(card).text).toContain('✅ Sent to ops@example.com by Email');
     expect(current(card).buttons).toEqual([]);
   });
 
   it('shows the failure reason on the card when the relay refuses the message', async () => {
-    relay.script({ status: 400, body: { error: 'Unknown mailbox' } });
+    bed.relay.script({ status: 400, body: { error: 'Unknown mailbox' } });
     const alice = member();
     const card = await requestCard(alice);
     await handle(press(alice, card, 'Send'));
-    await app.drain();
+    await bed.app.drain();
     expect(current(card).text).toMatch(/❌ Failed: .+/);
     expect(current(card).buttons).toEqual([]);
   });
@@ -118,10 +51,10 @@ describe('private chat', () => {
     const alice = member();
     const card = await requestCard(alice);
     await handle(press(alice, card, 'Cancel'));
-    await app.drain();
+    await bed.app.drain();
     expect(current(card).text).toContain('Cancelled — nothing was sent');
     expect(current(card).buttons).toEqual([]);
-    expect(relay.requests).toHaveLength(0);
+    expect(bed.relay.requests).toHaveLength(0);
   });
 
   it('Edit asks for the change with a reply prompt; the reply updates the draft and its card', async () => {
@@ -142,7 +75,7 @@ describe('private chat', () => {
     await handle(replyTo(alice, lastIn(alice.id), 'to: dev@example.com\nsubject: Deploy done'));
     expect(current(card).text).toContain('To: dev@example.com');
     expect(current(card).text).toContain('Subject: Deploy done');
-    const [draft] = await app.bot.history(actorOf(alice), 1);
+    const [draft] = await bed.app.bot.history(actorOf(alice), 1);
     expect(draft).toMatchObject({ to: 'dev@example.com', subject: 'Deploy done', text: 'v2.1 is live <for real>', status: 'pending' });
   });
 
@@ -159,36 +92,36 @@ describe('private chat', () => {
     const update = privateText(alice, REQUEST);
     await Promise.all([handle(update), handle(structuredClone(update))]);
     await handle(structuredClone(update));
-    expect(tg.callsTo('sendMessage')).toHaveLength(1);
-    expect(await app.bot.history(actorOf(alice), 5)).toHaveLength(1);
+    expect(bed.tg.callsTo('sendMessage')).toHaveLength(1);
+    expect(await bed.app.bot.history(actorOf(alice), 5)).toHaveLength(1);
   });
 
   it('refuses an expired card with a toast and takes its buttons away', async () => {
     const alice = member();
     const card = await requestCard(alice);
-    clockOffsetMs = 16 * 60_000;
+    bed.advanceClock(16 * 60_000);
     await handle(press(alice, card, 'Send'));
     expect(toasts()[0]).toMatch(/expired/);
     expect(current(card).text).toContain('Expired — nothing was sent');
     expect(current(card).buttons).toEqual([]);
-    await app.drain();
-    expect(relay.requests).toHaveLength(0);
+    await bed.app.drain();
+    expect(bed.relay.requests).toHaveLength(0);
   });
 
   it('takes the buttons away when the expiry sweeper expires the draft (no press needed)', async () => {
     const alice = member();
     const card = await requestCard(alice);
-    clockOffsetMs = 16 * 60_000;
-    await app.sweeper.sweep();
+    bed.advanceClock(16 * 60_000);
+    await bed.app.sweeper.sweep();
     expect(current(card).text).toContain('Expired — nothing was sent');
     expect(current(card).buttons).toEqual([]);
   });
 
   it('waits out a 429 from Telegram and still posts the card', async () => {
-    tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } });
+    bed.tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } });
     const alice = member();
     await requestCard(alice);
-    expect(tg.callsTo('sendMessage')).toHaveLength(2);
+    expect(bed.tg.callsTo('sendMessage')).toHaveLength(2);
   });
 });
 
@@ -198,7 +131,7 @@ describe('group chat', () => {
     const bob = member('Bob');
     const outsider = newPerson('Mallory');
     await handle(groupText(alice, 'anyone up for lunch?'));
-    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
+    expect(bed.tg.messagesIn(GROUP_ID)).toHaveLength(0);
 
     const command = groupCommand(alice, 'send', 'email ops@example.com subject Deploy: v2 is live');
     await handle(command);
@@ -214,10 +147,10 @@ describe('group chat', () => {
     expect(toasts().at(-1)).toBe(
       `This bot is private. Ask its admin to add your Telegram user id (${outsider.id}) to TELEGRAM_ALLOWED_USERS.`,
     );
-    await app.drain();
-    expect(relay.requests).toHaveLength(0);
+    await bed.app.drain();
+    expect(bed.relay.requests).toHaveLength(0);
     expect(current(card).buttons.flat()).toHaveLength(3);
-    const [draft] = await app.bot.history(actorOf(alice), 1);
+    const [draft] = await bed.app.bot.history(actorOf(alice), 1);
     expect(draft!.status).toBe('pending');
   });
 
@@ -246,9 +179,9 @@ describe('group chat', () => {
     await handle(replyTo(alice, question, 'subject Deploy: v2 is live'));
     const card = lastIn(GROUP_ID);
     expect(card.buttons.flat().map((b) => b.text), card.text).toEqual(['Send', 'Edit', 'Cancel']);
-    const before = tg.messagesIn(GROUP_ID).length;
+    const before = bed.tg.messagesIn(GROUP_ID).length;
     await handle(replyTo(alice, card, 'nice'));
-    expect(tg.messagesIn(GROUP_ID)).toHaveLength(before);
+    expect(bed.tg.messagesIn(GROUP_ID)).toHaveLength(before);
   });
 
   it('answers a mention of the bot like /send', async () => {
@@ -260,7 +193,7 @@ describe('group chat', () => {
   it('ignores commands meant for another bot', async () => {
     const alice = member();
     await handle(groupCommand(alice, 'send', 'email ops@example.com subject Deploy: v2 is live', 'some_other_bot'));
-    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
+    expect(bed.tg.messagesIn(GROUP_ID)).toHaveLength(0);
   });
 });
 
@@ -268,12 +201,12 @@ describe('who may use the bot', () => {
   it('gives someone outside TELEGRAM_ALLOWED_USERS one polite sentence and never a draft', async () => {
     const outsider = newPerson('Mallory');
     await handle(privateText(outsider, REQUEST));
-    expect(tg.messagesIn(outsider.id).map((m) => m.text)).toEqual([
+    expect(bed.tg.messagesIn(outsider.id).map((m) => m.text)).toEqual([
       `This bot is private. Ask its admin to add your Telegram user id (${outsider.id}) to TELEGRAM_ALLOWED_USERS.`,
     ]);
     await handle(groupText(outsider, 'just chatting'));
-    expect(tg.messagesIn(GROUP_ID)).toHaveLength(0);
-    expect(await app.bot.history(actorOf(outsider), 5)).toEqual([]);
+    expect(bed.tg.messagesIn(GROUP_ID)).toHaveLength(0);
+    expect(await bed.app.bot.history(actorOf(outsider), 5)).toEqual([]);
   });
 });
 
@@ -284,7 +217,7 @@ describe('commands', () => {
     expect(lastIn(alice.id).text).toContain('Nothing goes out until you press Send');
     await handle(privateText(alice, '/frobnicate'));
     expect(lastIn(alice.id).text).toContain('/help');
-    expect(await app.bot.history(actorOf(alice), 5)).toEqual([]);
+    expect(await bed.app.bot.history(actorOf(alice), 5)).toEqual([]);
   });
 
   it('/history lists my drafts with what became of them', async () => {
@@ -319,9 +252,9 @@ describe('commands', () => {
   });
 
   it('sets the command menu at start', async () => {
-    await adapter.start();
-    const [call] = tg.callsTo('setMyCommands');
+    await bed.adapter.start();
+    const [call] = bed.tg.callsTo('setMyCommands');
     expect(call!.payload.commands.map((c: { command: string }) => c.command)).toEqual(['send', 'history', 'contacts', 'cancel', 'help']);
-    await adapter.stop();
+    await bed.adapter.stop();
   });
 });
