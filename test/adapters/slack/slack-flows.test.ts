@@ -91,6 +91,9 @@ describe('Slack: /send', () => {
       const told = urls.flatMap((u) => bed.slack.responsesTo(u)).filter((c) => c.body.replace_original === false);
       expect(told.map((c) => c.body.text)).toEqual([expect.stringMatching(/already approved by req\d+; it is sent only once/)]);
     });
+    // Before the relay has answered, the card says it is on its way and offers no buttons.
+    const sending = await waitForCall(() => urls.flatMap((u) => bed.slack.responsesTo(u)).find((c) => c.body.replace_original === true));
+    expect(seeCard(sending.body)).toMatchObject({ text: expect.stringContaining('Sending… (SMS to +1 555 123 4567)'), buttons: [] });
     await bed.app.drain();
 
     const mine = bed.relay.requests.filter((r) => r.body?.idempotency_key === draft.idempotencyKey);
