@@ -5,11 +5,16 @@ import type { Clock, DeliveryJob, DeliveryQueue, Logger, Metrics, Notifier, Rela
 import { noopMetrics } from '../core/ports.js';
 
 export interface DeliveryWorkerOptions {
-  /** How long a claimed job is ours before another process may take it over (crash recovery), ms. Default 30 s — longer than the relay timeout. */
+  /**
+   * How long a claimed job is ours before another process may take it over
+   * (crash recovery), ms. Default 30 s. Keep it longer than the relay timeout
+   * (10 s), or a slow attempt may be retried while it is still running — the
+   * idempotency key makes that harmless, but it costs a request.
+   */
   leaseMs?: number;
   /** How often to look for due jobs (other replicas' confirms, retries), ms. Default 1000. */
   pollMs?: number;
-  /** Jobs claimed per round. Default 10. */
+  /** Deliveries in flight at once (and jobs claimed per round). Default 10. */
   batchSize?: number;
   /** Attempts before giving up. Default 8. */
   maxAttempts?: number;
@@ -28,19 +33,27 @@ export interface DeliveryWorkerDeps {
   metrics?: Metrics;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Delivers confirmed drafts from the outbox. Any replica may run one: claims
  * use SKIP LOCKED, and a job whose lease lapses (its process died) is claimed
- * again and retried with the same idempotency key.
+ * again and retried with the same idempotency key, so the relay drops a
+ * duplicate. Up to `batchSize` deliveries run at once; a finished one frees
+ * its slot for the next due job at once, so one slow relay call does not hold
+ * back the others.
  */
 export class DeliveryWorker {
   private readonly opts: Required<DeliveryWorkerOptions>;
   private readonly metrics: Metrics;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Jobs handed back at shutdown: whatever their relay call answers later is no longer ours to record. */
+  private readonly released = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private stopping = false;
-  private current: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
   private rerun = false;
+  private stopped: Promise<void> | null = null;
 
   constructor(private readonly deps: DeliveryWorkerDeps, options: DeliveryWorkerOptions = {}) {
     this.opts = {
@@ -55,32 +68,60 @@ export class DeliveryWorker {
   }
 
   start(): void {
+    if (this.stopped) return;
     this.running = true;
     this.schedule(0);
   }
 
   /** Look for work now (called right after a local confirm so delivery does not wait for the next poll). */
   kick(): void {
-    if (!this.running || this.stopping) return;
-    if (this.current) this.rerun = true;
+    if (!this.running) return;
+    if (this.claiming) this.rerun = true;
     else this.schedule(0);
   }
 
-  /** Stop claiming; wait up to `graceMs` for in-flight deliveries to finish. Unfinished leases lapse and another process retries them. */
-  async stop(graceMs = 10_000): Promise<void> {
-    this.stopping = true;
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.current) {
-      await Promise.race([this.current, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
-    }
+  /** Deliveries currently running in this process. */
+  get activeJobs(): number {
+    return this.inFlight.size;
   }
 
-  /** Claim and deliver one batch; returns how many jobs it handled. */
+  /**
+   * Stop claiming; let in-flight deliveries finish for up to `graceMs`, then
+   * hand the rest back to the outbox (`release`) so another process — or this
+   * one restarted — retries them now instead of after the lease. Idempotent.
+   */
+  stop(graceMs = 10_000): Promise<void> {
+    this.stopped ??= this.shutdown(graceMs);
+    return this.stopped;
+  }
+
+  /** Claim one batch and deliver it; returns how many jobs it handled. Tests drive the worker with this. */
   async runOnce(): Promise<number> {
     const jobs = await this.deps.deliveries.claim(this.deps.clock.now(), this.opts.leaseMs, this.opts.batchSize);
-    await Promise.all(jobs.map((job) => this.deliver(job)));
+    await Promise.all(jobs.map((job) => this.track(job)));
     return jobs.length;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.claiming;
+    if (this.inFlight.size > 0) {
+      await Promise.race([Promise.allSettled(this.inFlight.values()), sleep(graceMs)]);
+    }
+    const unfinished = [...this.inFlight.keys()];
+    for (const draftId of unfinished) {
+      this.released.add(draftId);
+      try {
+        await this.deps.deliveries.release(draftId);
+      } catch (error) {
+        // The lease will lapse instead; the job is retried a little later.
+        this.deps.logger.warn({ err: error, draftId }, 'could not release an unfinished delivery');
+      }
+    }
+    if (unfinished.length > 0) {
+      this.deps.logger.warn({ released: unfinished.length }, 'stopped with deliveries unfinished; released them for another process to retry');
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -90,43 +131,77 @@ export class DeliveryWorker {
   }
 
   private async loop(): Promise<void> {
-    if (!this.running || this.current) return;
-    let handled = 0;
-    this.current = (async () => {
+    if (!this.running || this.claiming) return;
+    this.timer = null;
+    let claimed = 0;
+    const free = this.opts.batchSize - this.inFlight.size;
+    this.claiming = (async () => {
+      if (free <= 0) return;
       try {
-        handled = await this.runOnce();
+        const jobs = await this.deps.deliveries.claim(this.deps.clock.now(), this.opts.leaseMs, free);
+        claimed = jobs.length;
+        // A finished delivery frees a slot: look for the next due job straight away.
+        for (const job of jobs) void this.track(job).then(() => this.kick());
       } catch (error) {
-        this.deps.logger.error({ err: error }, 'delivery round failed');
+        this.deps.logger.error({ err: error }, 'could not claim deliveries; trying again at the next poll');
       }
     })();
-    await this.current;
-    this.current = null;
-    const again = handled >= this.opts.batchSize || this.rerun;
+    await this.claiming;
+    this.claiming = null;
+    if (!this.running) return;
+    const full = this.inFlight.size >= this.opts.batchSize;
+    if (this.rerun || (claimed === free && !full)) this.schedule(0);
+    // When every slot is busy, the next finished delivery kicks; the poll is only a safety net.
+    else this.schedule(this.opts.pollMs);
     this.rerun = false;
-    if (this.running) this.schedule(again ? 0 : this.opts.pollMs);
+  }
+
+  /** Run one delivery; never rejects (a database error leaves the lease to lapse, and the job is retried). */
+  private track(job: DeliveryJob): Promise<void> {
+    const id = job.draft.id;
+    const running = this.deliver(job)
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error, draftId: id }, 'delivery bookkeeping failed; the job is retried when its lease lapses');
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        this.released.delete(id);
+      });
+    this.inFlight.set(id, running);
+    return running;
   }
 
   private async deliver(job: DeliveryJob): Promise<void> {
     const { draft, attempt } = job;
     const { deliveries, relay, clock } = this.deps;
-    await this.notify(draft);
-    const started = performance.now();
     const details = { attempt, idempotencyKey: draft.idempotencyKey, channel: draft.channel };
+    if (attempt > this.opts.maxAttempts) {
+      // Earlier attempts never reported back (their process died mid-delivery, again and again): stop here.
+      await this.giveUp(draft, `Delivery was interrupted ${attempt - 1} times; gave up.`, 'unavailable:relay', details, 0);
+      return;
+    }
+    // The "sending" card update runs beside the relay call, but lands before the outcome's.
+    const cardUpdated = attempt === 1 ? this.notify(draft) : Promise.resolve();
+    const started = performance.now();
     try {
       const result = await relay.send({
         channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject, idempotencyKey: draft.idempotencyKey,
       });
       this.metrics.relayAttempt(result.dryRun ? 'dry_run' : 'sent', (performance.now() - started) / 1000);
+      if (this.released.has(draft.id)) return;
       const sent = await deliveries.succeed(draft.id, result, clock.now(), {
         actor: null,
         action: 'delivery.sent',
         draftId: draft.id,
         details: { ...details, status: result.status, dryRun: result.dryRun, relayMessageId: result.relayMessageId },
       });
+      await cardUpdated;
       if (sent) await this.notify(sent);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
       const appError = error instanceof AppError ? error : new AppError('unavailable:relay', 'The relay could not be reached.', { cause: error, isRetryable: true });
+      if (this.released.has(draft.id)) return;
+      await cardUpdated;
       const reason = appError.message;
       if (appError.isRetryable && attempt < this.opts.maxAttempts) {
         this.metrics.relayAttempt('retry', seconds);
@@ -141,16 +216,21 @@ export class DeliveryWorker {
         setTimeout(() => this.kick(), delay).unref();
         return;
       }
-      this.metrics.relayAttempt('failed', seconds);
       const final = appError.isRetryable ? `${reason} (gave up after ${attempt} attempts)` : reason;
-      const failed = await deliveries.fail(draft.id, final, clock.now(), {
-        actor: null,
-        action: 'delivery.failed',
-        draftId: draft.id,
-        details: { ...details, error: final, code: appError.code },
-      });
-      if (failed) await this.notify(failed);
+      await this.giveUp(draft, final, appError.code, details, seconds);
     }
+  }
+
+  /** The job is over: draft → failed with a reason a person can read, and the requester's card says so. */
+  private async giveUp(draft: Draft, reason: string, code: string, details: Record<string, unknown>, seconds: number): Promise<void> {
+    this.metrics.relayAttempt('failed', seconds);
+    const failed = await this.deps.deliveries.fail(draft.id, reason, this.deps.clock.now(), {
+      actor: null,
+      action: 'delivery.failed',
+      draftId: draft.id,
+      details: { ...details, error: reason, code },
+    });
+    if (failed) await this.notify(failed);
   }
 
   /** A front-end that cannot be told (Slack down, chat deleted) must not stop delivery. */

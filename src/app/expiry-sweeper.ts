@@ -1,34 +1,61 @@
-import type { AuditLog, Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
+import type { Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
 
-/** Turns pending drafts past their expiry into `expired` and updates their cards. */
+/** Drafts expired per database round; a backlog is worked off in several rounds of one sweep. */
+const BATCH = 100;
+
+/**
+ * Turns pending drafts past their expiry into `expired` and updates their
+ * cards. Every replica may run one: `expireDue` skips rows another replica is
+ * expiring (or someone is deciding) right now, and audits each expiry in the
+ * same transaction, so a draft expires — and is audited — once.
+ */
 export class ExpirySweeper {
   private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { drafts: DraftStore; audit: AuditLog; notifier: Notifier; clock: Clock; logger: Logger },
+    private readonly deps: { drafts: DraftStore; notifier: Notifier; clock: Clock; logger: Logger },
     private readonly intervalMs = 15_000,
   ) {}
 
+  /** Sweep now (drafts that expired while no process ran), then every `intervalMs`. */
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((err) => this.deps.logger.error({ err }, 'expiry sweep failed')), this.intervalMs);
+    const tick = () => {
+      void this.sweep().catch((err) => this.deps.logger.error({ err }, 'expiry sweep failed; trying again at the next one'));
+    };
+    this.timer = setInterval(tick, this.intervalMs);
     this.timer.unref();
+    tick();
   }
 
-  stop(): void {
+  /** Stop sweeping; resolves once a sweep in progress has finished (so the database can close under it). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.sweeping?.catch(() => undefined);
   }
 
-  /** One pass; returns how many drafts expired. */
-  async sweep(): Promise<number> {
-    const expired = await this.deps.drafts.expireDue(this.deps.clock.now(), 100);
-    for (const draft of expired) {
-      await this.deps.audit.append({ actor: null, action: 'draft.expired', draftId: draft.id });
-      try {
-        await this.deps.notifier.draftChanged(draft);
-      } catch (err) {
-        this.deps.logger.warn({ err, draftId: draft.id }, 'could not update the expired card');
+  /** One pass over everything due; returns how many drafts expired. Overlapping calls share one pass. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.pass().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async pass(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await this.deps.drafts.expireDue(this.deps.clock.now(), BATCH);
+      total += expired.length;
+      for (const draft of expired) {
+        try {
+          await this.deps.notifier.draftChanged(draft);
+        } catch (err) {
+          this.deps.logger.warn({ err, draftId: draft.id }, 'could not update the expired card');
+        }
       }
+      if (expired.length < BATCH) return total;
     }
-    return expired.length;
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Background work that every replica runs: the expiry sweeper (pending drafts
+ * past their TTL become expired, once, audited, card updated) and the hourly
+ * purge of old inbound event ids.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Maintenance } from '../../src/app/maintenance.js';
+import type { Clock } from '../../src/core/ports.js';
+import { testDatabaseTargets } from '../fakes/database.js';
+import { silentLogger } from '../fakes/harness.js';
+import { startReplicas, type Replicas } from './replicas.js';
+import { freshPerson, pendingDraft, recordingNotifier, webConversation } from './support.js';
+
+const MINUTE = 60_000;
+
+describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
+  let replicas: Replicas;
+  let offsetMs = 0;
+  /** Both replicas read this clock; tests move it forward. */
+  const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+  const cardsA = recordingNotifier();
+  const cardsB = recordingNotifier();
+
+  beforeAll(async () => {
+    replicas = await startReplicas(target, { clock, policy: { draftTtlMinutes: 15 } });
+    replicas.a.notifier.register('web', cardsA);
+    replicas.b.notifier.register('web', cardsB);
+  });
+  afterAll(() => replicas?.close());
+
+  it('expires every pending draft past its TTL exactly once when two replicas sweep at once, audits it and updates its card', async () => {
+    const alice = freshPerson();
+    const reply = await replicas.a.bot.handleMessage({ actor: alice, conversation: webConversation, text: 'text +15551234567 Standup moved to 10:30.' });
+    expect(reply.draft).not.toBeNull();
+    // A backlog larger than one sweep round (100), e.g. after every replica was down for a while.
+    const backlog = [];
+    for (let i = 0; i < 110; i++) backlog.push(await pendingDraft(replicas.a.stores, clock.now()));
+    const fresh = await pendingDraft(replicas.a.stores, new Date(clock.now().getTime() + 10 * MINUTE));
+
+    offsetMs += 16 * MINUTE;
+    const [a, b] = await Promise.all([replicas.a.sweeper.sweep(), replicas.b.sweeper.sweep()]);
+
+    expect(a + b).toBe(111);
+    const expiredIds = [reply.draft!.id, ...backlog.map((d) => d.id)];
+    const drafts = await Promise.all(expiredIds.map((id) => replicas.b.bot.getDraft(id)));
+    expect(drafts.every((d) => d?.status === 'expired')).toBe(true);
+    expect((await replicas.a.bot.getDraft(fresh.id))!.status).toBe('pending');
+
+    const audit = await replicas.a.stores.audit.list({ draftId: reply.draft!.id });
+    expect(audit.filter((e) => e.action === 'draft.expired')).toHaveLength(1);
+    const cards = [...cardsA.seen, ...cardsB.seen].filter((s) => s.status === 'expired');
+    expect(cards).toHaveLength(111);
+    expect(new Set(cards.map((c) => c.id)).size).toBe(111);
+
+    // The person who clicks Send on the old card is told, and nothing is sent.
+    await expect(replicas.b.bot.confirm(reply.draft!.id, alice)).rejects.toMatchObject({
+      code: 'expired:draft',
+      message: 'This draft has expired; nothing was sent. Ask again to make a new one.',
+    });
+    expect(await replicas.a.sweeper.sweep()).toBe(0);
+  });
+
+  it('forgets inbound event ids older than a day, and still deduplicates recent ones', async () => {
+    const { dedupe } = replicas.a.stores;
+    const now = clock.now();
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 60 * MINUTE);
+    expect(await dedupe.firstSeen('slack', 'Ev-old', hoursAgo(30))).toBe(true);
+    expect(await dedupe.firstSeen('telegram', 'upd-recent', hoursAgo(2))).toBe(true);
+
+    const maintenance = new Maintenance({ dedupe, clock, logger: silentLogger });
+    expect(await maintenance.runOnce()).toBe(1);
+
+    // A platform retry of the recent event is still recognised; the old id has been forgotten.
+    expect(await dedupe.firstSeen('telegram', 'upd-recent', now)).toBe(false);
+    expect(await dedupe.firstSeen('slack', 'Ev-old', now)).toBe(true);
+    expect(await maintenance.runOnce()).toBe(0);
+  });
+});
