@@ -7,6 +7,7 @@
 import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
+import { Maintenance } from './app/maintenance.js';
 import { NotifierRouter } from './app/notifier-router.js';
 import { RelayBot } from './app/relaybot.js';
 import type { Config } from './config.js';
@@ -40,6 +41,8 @@ export interface Runtime {
   notifier: NotifierRouter;
   worker: DeliveryWorker;
   sweeper: ExpirySweeper;
+  /** Hourly housekeeping (old inbound event ids); main starts it. */
+  maintenance: Maintenance;
   /** Stop background work (bounded by `graceMs`) and close the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -90,12 +93,12 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     logger,
     onConfirmed: () => worker.kick(),
   });
-  const sweeper = new ExpirySweeper({ drafts: stores.drafts, audit: stores.audit, notifier, clock, logger }, overrides.sweepIntervalMs);
+  const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
+  const maintenance = new Maintenance({ dedupe: stores.dedupe, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper,
+    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance,
     async close(graceMs = 10_000) {
-      sweeper.stop();
-      await worker.stop(graceMs);
+      await Promise.all([sweeper.stop(), maintenance.stop(), worker.stop(graceMs)]);
       await database.close();
     },
   };
