@@ -5,14 +5,16 @@ import type { Notifier, Relay, RelayMessage, RelayResult } from '../../src/core/
 import type { Actor, ConversationRef } from '../../src/core/send-request.js';
 import type { Stores } from '../../src/adapters/db/index.js';
 
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /**
  * Wait until `check` returns something truthy, polling every 10 ms, at most
  * `tries` times; throws naming `what` when it never does. Bounds a wait, never measures one.
  */
-export async function until<T>(check: () => T | Promise<T>, what: string, tries = 1000): Promise<NonNullable<T>> {
+export async function until<T>(check: () => T | Promise<T>, what: string, tries = 1000): Promise<Truthy<T>> {
   for (let i = 0; i < tries; i++) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Truthy<T>;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`gave up waiting: ${what}`);
