@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const slack = createSlackAdapter({
       bot, drafts: stores.drafts, contacts: stores.contacts, dedupe: stores.dedupe, clock, logger,
       botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
-      apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS,
+      apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS, defaultRegion: env.DEFAULT_PHONE_REGION,
     });
     if (slack.router) routes.push((app) => app.use(slack.router!));
     notifier.register('slack', slack.notifier);
