@@ -107,8 +107,8 @@ async function fromInterpretation(
       if (request.channel !== 'notify' && !looksLikeAddress(request.to)) {
         return resolveAndComplete(deps, input, { channel: request.channel, toName: request.to, text: request.text, subject: request.subject });
       }
-      // The address may have come from a contact looked up on an earlier turn.
-      const viaContact = !!pending?.toName && pending.to !== undefined && pending.to === request.to;
+      // The address may have come from a contact looked up on an earlier turn — or been typed in answer to "Who is Bob?".
+      const viaContact = await isContactAddress(deps.contacts, input.contactScope, pending, request);
       return { result: { kind: 'send', request, viaContact }, pending: null };
     }
   }
@@ -134,6 +134,13 @@ async function resolveAndComplete(deps: UnderstandDeps, input: UnderstandInput, 
   }
   // The request is complete but invalid (e.g. too long for SMS): say why and drop it.
   return { result: { kind: 'reply', text: step.text }, pending: null };
+}
+
+/** True when the request goes to the saved address of the contact the person named. */
+async function isContactAddress(contacts: ContactBook, scope: string, pending: PartialSendRequest | null, request: SendRequest): Promise<boolean> {
+  if (!pending?.toName || pending.to !== request.to) return false;
+  const saved = await contacts.find(scope, pending.toName);
+  return saved.some((c) => c.address === request.to && c.channel === request.channel);
 }
 
 /** Digits, an @, or nothing at all (notify): an address rather than a contact's name. */

@@ -6,6 +6,7 @@ import { readFrame } from './frame.js';
 import { channelOfWord } from './lexicon.js';
 import { nonSendTopic } from './non-send.js';
 import { readRecipient } from './recipient.js';
+import { splitSubject } from './subject.js';
 import { cleanBody, stripFillers, wordCount } from './text-utils.js';
 
 /**
@@ -62,7 +63,18 @@ export function continueRequest(text: string, pending: PartialSendRequest, ctx: 
   if (!next.text) {
     const channelOnly = channelAnswer(used);
     if (channelOnly && !next.channel) return completeOrAsk({ ...next, channel: channelOnly }, ctx);
-    const body = bodyFrom(used, frame?.body, needsTo, ctx);
+    // The answer is the message itself: read it unstripped, so "hi there" keeps its "hi".
+    const answer = needsTo ? used : text.replace(/^(?:please|ok(?:ay)?|sure|yes)\b[,!.]?\s+/i, '');
+    if (next.channel === 'email' && next.subject === undefined) {
+      const split = splitSubject(answer);
+      if (split.subject !== undefined) {
+        next.subject = split.subject;
+        const body = split.bodyIsBare ? cleanBody(split.rest) : bodyFrom(split.rest, undefined, true, ctx);
+        if (body) next.text = body;
+        return completeOrAsk(next, ctx);
+      }
+    }
+    const body = bodyFrom(answer, frame?.body, needsTo, ctx);
     if (body) next.text = body;
   } else if (!next.channel) {
     const channelOnly = channelAnswer(used);

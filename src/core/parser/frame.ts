@@ -45,8 +45,10 @@ export function readFrame(s: string, ctx: InterpretContext): Frame | null {
   }
   const reply = REPLY_TO_PERSON.exec(s);
   if (reply) {
+    // "reply to jason's email …" is about a thread; only a person or an address directly after "to" is a recipient.
+    if (/^\S+'s?\b|^(?:the|my|his|her|their|this|that|last|all|e-?mail)\b/i.test(s.slice(reply[0].length))) return null;
     const frame = afterRecipient(s.slice(reply[0].length), reply[1] ? channelOfWord(reply[1]) : undefined, ctx);
-    return frame.recipient?.kind === 'name' && frame.body ? frame : null;
+    return (frame.recipient?.kind === 'name' || frame.recipient?.kind === 'address') && frame.body ? frame : null;
   }
   const deictic = DEICTIC_HEAD.exec(s);
   if (deictic) return afterNoun(s.slice(deictic[0].length), undefined, ctx);

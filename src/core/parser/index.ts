@@ -46,11 +46,16 @@ function parseFresh(norm: string, context: InterpretContext): Interpretation {
   if (parseSaveContact(s, context.defaultRegion)) {
     return { kind: 'reply', text: `To save a contact, send exactly: save Name as +15551234567 (or an email / @username).` };
   }
+  // "reply to charlotte that …" is a message to a person; other replies need the inbox.
+  if (/^(?:reply|respond|answer|write back)\b/i.test(s)) {
+    const frame = readFrame(s, context);
+    if (frame) return assemble(frame, context);
+  }
   const hasAddress = findAddress(s, context.defaultRegion) !== null;
   const topic = nonSendTopic(s, hasAddress);
   if (topic) return { kind: 'reply', text: REPLIES[topic] };
   const frame = readFrame(s, context) ?? readEmbedded(s, context);
-  if (!frame) return { kind: 'reply', text: FALLBACK };
+  if (!frame) return { kind: 'reply', text: hasAddress ? addressHint(s, context) : FALLBACK };
   return assemble(frame, context);
 }
 
@@ -59,6 +64,17 @@ function readEmbedded(s: string, context: InterpretContext) {
   const m = /\b(?:so|then|and)\s+(?:can|could|would|will)\s+you\s+(?:please\s+)?(.+)$/i.exec(s);
   if (!m?.[1] || nonSendTopic(m[1], false)) return null;
   return readFrame(m[1], context);
+}
+
+/**
+ * "+15551234567 running late" has an address but no request: it might be a
+ * message or a note. Say how to send it rather than guess.
+ */
+function addressHint(s: string, context: InterpretContext): string {
+  const found = findAddress(s, context.defaultRegion);
+  const raw = found?.address.raw ?? '';
+  const verb = found?.address.kind === 'email' ? 'email' : found?.address.kind === 'handle' ? 'telegram' : 'text';
+  return `Did you want to message ${raw}? Say what to send and how, e.g. "${verb} ${raw} running late". Nothing was drafted.`;
 }
 
 /** The Interpreter port over the offline parser, used when no model is configured. */

@@ -47,12 +47,13 @@ export type ReplyTopic = keyof typeof REPLIES;
 /** The recipient as a person reads it in a question. */
 export function recipientLabel(partial: PartialSendRequest): string | null {
   const address = partial.to ? (partial.to.startsWith('+') ? formatPhone(partial.to) : partial.to) : null;
-  if (address && partial.toName && partial.toName.toLowerCase() !== partial.to?.toLowerCase()) return `${partial.toName} (${address})`;
+  if (address && partial.toName && partial.toName.toLowerCase() !== partial.to?.toLowerCase()) return `${partial.toName}, ${address}`;
   return address ?? partial.toName ?? null;
 }
 
-const CONTACT_HINT = (name: string): string =>
-  `Reply with a phone number, email or @username, or save a contact ('save ${name} as +15551234567').`;
+const EXAMPLE_ADDRESS: Partial<Record<string, string>> = { email: 'name@example.com', tg: '@username', tg_bot: '@username' };
+const CONTACT_HINT = (name: string, channel?: string): string =>
+  `Reply with a phone number, email or @username, or save a contact ('save ${name} as ${EXAMPLE_ADDRESS[channel ?? ''] ?? '+15551234567'}').`;
 
 /**
  * The one question to ask next for a partial request: first who, then what it
@@ -69,7 +70,7 @@ export function questionFor(partial: PartialSendRequest, displayName?: string): 
       const who = displayName ?? partial.toName;
       const name = partial.toName.replace(/^\w/, (c) => c.toUpperCase());
       const also = needsText ? ' And what should the message say?' : '';
-      return `Who is ${who}? ${CONTACT_HINT(name)}${also}`;
+      return `Who is ${who}? ${CONTACT_HINT(name, partial.channel)}${also}`;
     }
     return needsText
       ? `Who should I ${verb}, and what should it say? Reply with a phone number, email or @username.`

@@ -23,6 +23,7 @@ const ATTACHMENT = /^(?:send|email|share|forward|attach)\s+(?:him\s+|her\s+|them
 export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
   const t = s.trim();
   if (CALL.test(t)) return 'call';
+  if (/^(?:text|sms|e-?mail|message|ping|alert|notify|whatsapp|telegram)\s+me\s+(?:when|if|whenever|once|as soon as|every|each time)\b/i.test(t)) return 'trigger';
   // "email notifications", "text settings": a feature of the phone, not a message.
   if (/^(?:e-?mail|text|message|sms)\s+(?:notifications?|settings|alerts?|account|inbox|app|preferences)\s*[?.!]*$/i.test(t)) return 'inbox';
   if (REMINDER.test(t)) return 'reminder';

@@ -63,7 +63,7 @@ export function stripTrailingPoliteness(s: string): string {
 /** Trim a message body: spaces, surrounding quotes, a dangling connector comma. */
 export function cleanBody(raw: string): string {
   let s = raw.trim().replace(/^[,:;.\s]+/, '').trim();
-  const quoted = /^(["'])([\s\S]*)\1[.!]?$/.exec(s);
+  const quoted = /^(["'])([\s\S]*)\1\s*(?:,?\s*(?:pls|please|plz|thanks|thx|for me))?[.!]?$/i.exec(s);
   if (quoted?.[2]?.trim()) return quoted[2].trim();
   // An opening quote never closed ("text john with the message 'where are you").
   if (/^["']/.test(s) && !/["']\s*$/.test(s.slice(1)) && s.slice(1).indexOf(s[0] ?? '') === -1) s = s.slice(1);
