@@ -38,7 +38,14 @@ export function readRecipient(s: string, ctx: InterpretContext): RecipientMatch 
     // "the number 555 201 3344", "the address ops@x.com": the noun before an address.
     .replace(/^(?:the\s+|this\s+)?(?:(?:phone|mobile|cell)\s+)?(?:number|e-?mail address|address|handle|username)\s*:?\s+(?=[+(\d@]|[^\s@]+@)/i, '');
   const address = addressAtStart(text, ctx.defaultRegion);
-  if (address) return { recipient: { kind: 'address', address: address.address }, rest: address.rest };
+  if (address) {
+    // "+1555… and +1555…": two recipients; never send to just the first.
+    const more = /^\s*(?:,|and|or|&|\/)\s*/i.exec(address.rest);
+    if (more && addressAtStart(address.rest.slice(more[0].length), ctx.defaultRegion)) {
+      return { recipient: { kind: 'group', phrase: `${address.address.raw} and others` }, rest: '' };
+    }
+    return { recipient: { kind: 'address', address: address.address }, rest: address.rest };
+  }
 
   const self = /^(?:me|myself|my\s+(?:phone|device))\b/i.exec(text);
   if (self) return { recipient: { kind: 'self' }, rest: text.slice(self[0].length) };
@@ -49,10 +56,23 @@ export function readRecipient(s: string, ctx: InterpretContext): RecipientMatch 
   }
 
   const known = knownContactAtStart(text, ctx.contactNames ?? []);
-  if (known) return withGroup(known, ctx);
+  if (known) return withAddress(withGroup(known, ctx), ctx);
 
   const named = relationOrName(text);
-  return named ? withGroup(named, ctx) : null;
+  return named ? withAddress(withGroup(named, ctx), ctx) : null;
+}
+
+/**
+ * "text bob at +15551234567 hi", "email ann (ann@x.com) …": the written address
+ * wins over the name, so the message never goes to a saved one instead.
+ */
+function withAddress(match: RecipientMatch, ctx: InterpretContext): RecipientMatch {
+  if (match.recipient.kind !== 'name') return match;
+  const m = /^\s*(?:,\s*)?(?:at|on|via|@|-|:)?\s*\(?(?=[+\d(]|[^\s@]+@|@\w)/i.exec(match.rest);
+  if (!m) return match;
+  const found = addressAtStart(match.rest.slice(m[0].length), ctx.defaultRegion);
+  if (!found || (found.address.kind === 'phone' && found.address.raw.replace(/\D/g, '').length < 7)) return match;
+  return { recipient: { kind: 'address', address: found.address }, rest: found.rest.replace(/^\)/, '') };
 }
 
 /** The longest saved contact name at the start, so "text mary ann hi" finds "Mary Ann". */

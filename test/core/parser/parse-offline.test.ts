@@ -105,3 +105,29 @@ describe('parseOffline — names and missing parts become questions', () => {
     expect(parse('forget it', { pending: { channel: 'sms' } })).toEqual({ kind: 'reply', text: 'Okay, cancelled.' });
   });
 });
+
+describe('parseOffline — the written address always wins', () => {
+  it('uses the number written after a name, not whatever the name may be saved as', () => {
+    expect(parse('text bob at +15551234567 hi', { contactNames: ['bob'] })).toEqual({
+      kind: 'send',
+      request: { channel: 'sms', to: '+15551234567', text: 'hi', subject: null },
+    });
+  });
+
+  it('asks when two numbers are given instead of sending to the first', () => {
+    expect(parse('text +15551234567 or +15559876543 hi').kind).toBe('question');
+  });
+
+  it('keeps a number in the body as body', () => {
+    expect(parse('text +15551234567 call me back on 555 987 6543')).toMatchObject({
+      kind: 'send',
+      request: { to: '+15551234567', text: 'call me back on 555 987 6543' },
+    });
+  });
+
+  it('does not draft a bare address with words after it; it says how', () => {
+    const result = parse('+15551234567 is my new number');
+    expect(result.kind).toBe('reply');
+    expect(result.kind === 'reply' && result.text).toMatch(/Nothing was drafted/);
+  });
+});
