@@ -13,6 +13,7 @@ import { EditPrompts } from './edit-prompts.js';
 import { escapeHtml } from './html.js';
 import { actorFromUser, conversationFromChat, isAllowedUser, notAllowedSentence } from './identity.js';
 import { handleEditReply, handleRequest } from './requests.js';
+import { loggableError, scrubTokenFromErrors } from './safe-errors.js';
 import { say } from './say.js';
 
 export { COMMANDS };
@@ -30,7 +31,8 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   bot.api.config.use(apiThrottler(deps.throttle));
   // 429s wait as Telegram says; network errors go to the caller instead of being retried forever in a request.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
-  bot.catch((error) => deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
+  bot.api.config.use(scrubTokenFromErrors(deps.token));
+  bot.catch((error) => deps.logger.error({ err: loggableError(error), updateId: error.ctx.update.update_id }, 'telegram update failed'));
 
   const prompts = new EditPrompts(deps.conversations, deps.clock);
 
@@ -46,7 +48,7 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   bot.use(sequentialize((ctx: Context) => (ctx.message ? `${ctx.chat?.id}:${ctx.from?.id}` : undefined)));
 
   const guarded = bot.errorBoundary(async ({ error, ctx }) => {
-    deps.logger.error({ err: error, updateId: ctx.update.update_id }, 'telegram handler failed');
+    deps.logger.error({ err: loggableError(error), updateId: ctx.update.update_id }, 'telegram handler failed');
     if (ctx.message) await say(ctx, escapeHtml(userMessage(error))).catch(() => undefined);
   });
   guarded.use(allowlist(deps));

@@ -11,6 +11,7 @@ import type { EditPrompts } from './edit-prompts.js';
 import { EDIT_PROMPT_HTML } from './edit-reply.js';
 import { escapeHtml, truncate } from './html.js';
 import { actorFromUser } from './identity.js';
+import { loggableError } from './safe-errors.js';
 
 /** Telegram shows at most 200 characters in a callback answer. */
 const TOAST_LIMIT = 200;
@@ -71,7 +72,7 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
     if (!decided.cardRef) await deps.drafts.setCardRef(decided.id, formatCardRef(ref.chatId, ref.messageId));
     await syncCard(ctx.api, ref, load, deps.clock, decided);
   } catch (error) {
-    deps.logger.error({ err: error, callbackQueryId: query.id }, 'telegram button press failed');
+    deps.logger.error({ err: loggableError(error), callbackQueryId: query.id }, 'telegram button press failed');
     await toast(userMessage(error), true).catch(() => undefined);
   } finally {
     await toast().catch(() => undefined);

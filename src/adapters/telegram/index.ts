@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { RequestHandler } from 'express';
-import { webhookCallback } from 'grammy';
+import { webhookCallback, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger, Notifier } from '../../core/ports.js';
 import { COMMANDS, createTelegramBot } from './bot.js';
 import type { TelegramAdapterDeps } from './deps.js';
 import { createTelegramNotifier } from './notifier.js';
+import { loggableError } from './safe-errors.js';
 
 export type { TelegramAdapterDeps } from './deps.js';
 export { renderCard } from './render-card.js';
@@ -46,8 +47,24 @@ function guardWebhook(handler: RequestHandler, secret: string, logger: Logger): 
     try {
       await handler(req, res, next);
     } catch (error) {
-      logger.error({ err: error }, 'telegram webhook update failed');
+      logger.error({ err: loggableError(error) }, 'telegram webhook update failed');
       if (!res.headersSent) res.status(500).json({ ok: false, error: 'the update could not be processed' });
+    }
+  };
+}
+
+/** The runner retries getUpdates by itself; say in our log when it has to (a 409 means another process polls this bot). */
+function logPollingFailures(logger: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (method === 'getUpdates' && !result.ok) {
+        logger.warn({ code: result.error_code, description: result.description }, 'telegram getUpdates refused');
+      }
+      return result;
+    } catch (error) {
+      if (method === 'getUpdates' && !signal?.aborted) logger.warn({ err: loggableError(error) }, 'telegram getUpdates failed; retrying');
+      throw error;
     }
   };
 }
@@ -75,7 +92,10 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
       if (!secret && !runner) {
         // Polling and a webhook exclude each other at Telegram; polling mode means no webhook.
         await bot.api.deleteWebhook();
-        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+        bot.api.config.use(logPollingFailures(deps.logger));
+        // silent: the runner would print failures to the console; they go to our logger instead (above).
+        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] }, silent: true } });
+        void runner.task()?.catch((error) => deps.logger.error({ err: loggableError(error) }, 'telegram polling stopped'));
       }
       deps.logger.info({ username: bot.botInfo.username, mode: secret ? 'webhook' : 'polling' }, 'telegram bot started');
     },

@@ -3,6 +3,7 @@ import type { Draft } from '../../core/draft.js';
 import type { Clock, DraftStore, Logger, Notifier } from '../../core/ports.js';
 import { parseCardRef } from './card-ref.js';
 import { syncCard } from './card-sync.js';
+import { loggableError } from './safe-errors.js';
 
 /**
  * Edits a draft's card when the delivery worker or the expiry sweeper changes
@@ -17,7 +18,13 @@ export function createTelegramNotifier(api: Api, drafts: DraftStore, clock: Cloc
         logger.warn({ draftId: draft.id, status: draft.status }, 'telegram draft has no card to update');
         return;
       }
-      await syncCard(api, ref, () => drafts.get(draft.id), clock, draft);
+      try {
+        await syncCard(api, ref, () => drafts.get(draft.id), clock, draft);
+      } catch (error) {
+        // The caller (delivery worker, sweeper) logs what we throw: give it a safe sentence, not grammY's error object.
+        const why = loggableError(error);
+        throw new Error(`could not update the Telegram card ${draft.cardRef}: ${String(why.description ?? why.message ?? why.type)}`);
+      }
     },
   };
 }
