@@ -43,7 +43,7 @@ export function readTail(rest: string, ctx: InterpretContext, recipientKnown: bo
   let s = rest.trim();
   for (let guard = 0; guard < 6; guard++) {
     const before = s;
-    s = s.replace(/^(?:for me|please|now|right now|real quick|quickly|for me please)\b[,]?\s*/i, '');
+    s = s.replace(/^(?:for me|from me|please|now|right now|real quick|quickly|for me please)\b[,]?\s*/i, '');
     const lead = LEADING_CHANNEL.exec(s);
     if (lead?.[1]) {
       tail.channel = channelOfWord(lead[1]) ?? tail.channel;
@@ -83,7 +83,9 @@ export function readTail(rest: string, ctx: InterpretContext, recipientKnown: bo
     tail.body = cleanBody(body) || undefined;
     return withTrailingChannel(tail);
   }
-  tail.body = cleanBody(s.replace(/^and\s+/i, '')) || undefined;
+  // "tell bob to get his dog", "email clara to cancel the appointments": the errand is the message.
+  const implicit = recipientKnown ? s.replace(/^(?:and\s+)?to\s+(?=\w)/i, '') : s.replace(/^and\s+/i, '');
+  tail.body = cleanBody(implicit.replace(/^and\s+/i, '')) || undefined;
   return withTrailingChannel(tail);
 }
 

@@ -46,8 +46,12 @@ export function readFrame(s: string, ctx: InterpretContext): Frame | null {
   const reply = REPLY_TO_PERSON.exec(s);
   if (reply) {
     // "reply to jason's email …" is about a thread; only a person or an address directly after "to" is a recipient.
-    if (/^\S+'s?\b|^(?:the|my|his|her|their|this|that|last|all|e-?mail)\b/i.test(s.slice(reply[0].length))) return null;
-    const frame = afterRecipient(s.slice(reply[0].length), reply[1] ? channelOfWord(reply[1]) : undefined, ctx);
+    const after = s.slice(reply[0].length);
+    if (/^\S+'s?\b|^(?:the|my|his|her|their|this|that|last|all|e-?mail)\b|^(?:\S+\s+){0,2}(?:e-?mails?|mail|message|text)\b/i.test(after)) return null;
+    // Only with an explicit body ("that …", "saying …", ": …"): "quick reply to jack so …" is not one.
+    const r = readRecipient(after, ctx);
+    if (!r || !/^\s*(?:[,:—–-]|that\b|saying\b|write\b|with\b|telling\b|and\s+(?:say|tell)\b|"|')/i.test(r.rest)) return null;
+    const frame = afterRecipient(after, reply[1] ? channelOfWord(reply[1]) : undefined, ctx);
     return (frame.recipient?.kind === 'name' || frame.recipient?.kind === 'address') && frame.body ? frame : null;
   }
   const deictic = DEICTIC_HEAD.exec(s);

@@ -153,11 +153,13 @@ function done(words: string[], end: number, name: string, display: string): Reci
 
 /** "mom and dad", "bill and craig": more than one person. */
 function withGroup(match: RecipientMatch, ctx: InterpretContext): RecipientMatch {
-  const m = /^\s*(?:and|&|,)\s+(?:my\s+)?([a-z][a-z'-]*)\b/i.exec(match.rest);
-  if (!m?.[1] || match.recipient.kind !== 'name') return match;
-  const other = m[1].toLowerCase();
-  const isPerson = RELATIONS.has(other) || (ctx.contactNames ?? []).some((n) => n.toLowerCase() === other) ||
-    (!COMMON_WORDS.has(other) && !NOT_A_NAME.has(other) && !/^(?:tell|ask|let|say|inform|remind|invite|give|send|then)$/.test(other));
-  if (!isPerson) return match;
+  const m = /^\s*(and|&|,)\s+(?:my\s+)?([a-z][a-z'-]*)\b/i.exec(match.rest);
+  if (!m?.[2] || match.recipient.kind !== 'name') return match;
+  const other = m[2].toLowerCase();
+  const known = RELATIONS.has(other) || (ctx.contactNames ?? []).some((n) => n.toLowerCase() === other);
+  // After a comma the body usually starts ("text dave, i'll be there"): only a known person makes a list.
+  const nameLike = !/'/.test(other) && !COMMON_WORDS.has(other) && !NOT_A_NAME.has(other) &&
+    !/^(?:tell|ask|let|say|inform|remind|invite|give|send|then)$/.test(other);
+  if (!(known || (m[1] !== ',' && nameLike))) return match;
   return { recipient: { kind: 'group', phrase: `${match.recipient.name} and ${other}` }, rest: match.rest.slice(m[0].length) };
 }
