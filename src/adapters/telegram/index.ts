@@ -81,6 +81,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
         deps.logger,
       )
     : null;
+  if (!secret) bot.api.config.use(logPollingFailures(deps.logger));
   let runner: RunnerHandle | null = null;
 
   return {
@@ -92,8 +93,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
       if (!secret && !runner) {
         // Polling and a webhook exclude each other at Telegram; polling mode means no webhook.
         await bot.api.deleteWebhook();
-        bot.api.config.use(logPollingFailures(deps.logger));
-        // silent: the runner would print failures to the console; they go to our logger instead (above).
+        // silent: the runner would print failures to the console; logPollingFailures sends them to our logger.
         runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] }, silent: true } });
         void runner.task()?.catch((error) => deps.logger.error({ err: loggableError(error) }, 'telegram polling stopped'));
       }
