@@ -41,7 +41,8 @@ export function addressAtStart(s: string, defaultRegion: string): AddressMatch |
  * the whole run so the person is told it is not a number.
  */
 function splitPhone(text: string, run: string, defaultRegion: string): AddressMatch {
-  const groups = [...run.matchAll(/[^\s]+/g)].map((m) => ({ end: (m.index ?? 0) + m[0].length }));
+  // No real number has more than a handful of groups; the cap keeps a long digit run cheap.
+  const groups = [...run.matchAll(/[^\s]+/g)].slice(0, 8).map((m) => ({ end: (m.index ?? 0) + m[0].length }));
   for (let i = groups.length; i >= 1; i--) {
     const end = groups[i - 1]?.end ?? run.length;
     const candidate = run.slice(0, end).trim();

@@ -32,11 +32,9 @@ const CONNECTORS: RegExp[] = [
   /^\s*(?:[,:;]|[—–]|-\s)\s*/,
 ];
 
-const WRAPPER_ASK = /^(?:ask|asking)\s/i;
-
 /**
- * Read the body after the recipient. `knownName` lets "tell bob …" repeat the
- * recipient without making it a second one.
+ * Read the body after the recipient. When the recipient is not known yet,
+ * "tell chris …" inside the connector names it.
  */
 export function readTail(rest: string, ctx: InterpretContext, recipientKnown: boolean): Tail {
   const tail: Tail = {};
@@ -77,9 +75,8 @@ export function readTail(rest: string, ctx: InterpretContext, recipientKnown: bo
       const r = pronounOrName(who, '', ctx, recipientKnown);
       if (r.recipient) tail.recipient = r.recipient;
     }
-    // "tell him to call work" → "call work"; "ask her to call me" keeps the ask as a request.
-    if (!WRAPPER_ASK.test(s.trim())) body = body.replace(/^to\s+/i, '');
-    else body = body.replace(/^to\s+/i, '');
+    // "tell him to call work" → "call work"; "ask her to call me" → "call me".
+    body = body.replace(/^to\s+/i, '');
     tail.body = cleanBody(body) || undefined;
     return withTrailingChannel(tail);
   }

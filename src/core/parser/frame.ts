@@ -79,10 +79,10 @@ export function readFrame(s: string, ctx: InterpretContext): Frame | null {
     // "text an email to donna …", "text a message to alice": the noun may name the channel.
     const n = ARTICLE_NOUN.exec(rest);
     if (n?.[1] && /^\s*(?:a|an|the)\b/i.test(rest)) return afterNoun(rest.slice(n[0].length), channelOfWord(n[1]) ?? channel, ctx);
-    return afterRecipient(rest, channel, ctx, true);
+    return afterRecipient(rest, channel, ctx);
   }
   const tell = TELL_HEAD.exec(s);
-  if (tell) return afterRecipient(s.slice(tell[0].length), /^notify/i.test(tell[0]) ? 'notify' : undefined, ctx, true);
+  if (tell) return afterRecipient(s.slice(tell[0].length), /^notify/i.test(tell[0]) ? 'notify' : undefined, ctx);
   const let_ = LET_KNOW.exec(s);
   if (let_?.[1]) {
     const r = readRecipient(let_[1], ctx);
@@ -107,22 +107,18 @@ function afterNoun(rest: string, channel: Channel | undefined, ctx: InterpretCon
   const s = rest.replace(/^\s*(?:for me|please|now|real quick)\b[,]?/i, '').trim();
   const to = /^(?:over\s+|across\s+)?(?:to|for|at)\b\s*:?\s*/i.exec(s);
   if (to) return afterRecipient(s.slice(to[0].length), channel, ctx);
-  if (/^:/.test(s)) return bodyFrame(s, channel, ctx, false);
   return bodyFrame(s, channel, ctx, false);
 }
 
 /** "R B", "R and tell him B", "R: B", with R at the start of `rest`. */
-function afterRecipient(rest: string, channel: Channel | undefined, ctx: InterpretContext, implicitBody = true): Frame {
+function afterRecipient(rest: string, channel: Channel | undefined, ctx: InterpretContext): Frame {
   const r = readRecipient(rest, ctx);
   if (!r) return bodyFrame(rest, channel, ctx, false);
-  const frame = bodyFrame(r.rest, channel, ctx, true, r.recipient.kind === 'name' ? r.recipient.name : undefined);
-  // A lone leftover word after a name is more likely the rest of the name ("email george brown").
-  if (!implicitBody) return withRecipient(frame, r.recipient);
-  return withRecipient(frame, r.recipient);
+  return withRecipient(bodyFrame(r.rest, channel, ctx, true), r.recipient);
 }
 
 /** Read subject and body from the tail; `recipientKnown` says whether "tell chris" could name someone. */
-function bodyFrame(tail: string, channel: Channel | undefined, ctx: InterpretContext, recipientKnown: boolean, _name?: string): Frame {
+function bodyFrame(tail: string, channel: Channel | undefined, ctx: InterpretContext, recipientKnown: boolean): Frame {
   let s = stripLeadingPoliteness(tail);
   let subject: string | undefined;
   let trailing: Recipient | undefined;
