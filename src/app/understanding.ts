@@ -115,7 +115,9 @@ async function fromInterpretation(
 }
 
 /** Fill `toName` from the contact book when it is unambiguous; then send, or ask the next question. */
-async function resolveAndComplete(deps: UnderstandDeps, input: UnderstandInput, partial: PartialSendRequest, question?: string): Promise<Outcome> {
+async function resolveAndComplete(deps: UnderstandDeps, input: UnderstandInput, given: PartialSendRequest, question?: string): Promise<Outcome> {
+  // A model may also put a name in a partial's `to`.
+  const partial = given.to && !looksLikeAddress(given.to) ? { ...given, to: undefined, toName: given.toName ?? given.to } : given;
   let next = partial;
   let viaContact = false;
   if (partial.toName && !partial.to && partial.channel !== 'notify') {

@@ -43,6 +43,14 @@ describe('understand with a model-style interpreter', () => {
     });
   });
 
+  it('treats a name in a question’s "to" as a name', async () => {
+    const { deps, say } = setup([{ kind: 'question', text: 'What should it say?', partial: { channel: 'sms', to: 'Ann' } }]);
+    await deps.contacts.save('web', 'Ann', 'sms', '+15551234567', new Date());
+    const result = await say('text ann');
+    expect(result.kind === 'reply' && result.text).toMatch(/say\?.*\+1 555 123 4567/);
+    expect((await deps.conversations.get('web:c1:-:u1'))?.pending).toEqual({ channel: 'sms', to: '+15551234567', toName: 'Ann' });
+  });
+
   it('never sends to a name it cannot resolve', async () => {
     const { say } = setup([{ kind: 'send', request: { channel: 'sms', to: 'Zed', text: 'hi', subject: null } }]);
     const result = await say('text zed hi');
