@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const telegram = createTelegramAdapter({
       bot, drafts: stores.drafts, contacts: stores.contacts, conversations: stores.conversations, dedupe: stores.dedupe,
       clock, logger, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,
-      allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+      allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, defaultRegion: env.DEFAULT_PHONE_REGION,
     });
     if (telegram.webhook) routes.push((app) => app.post('/telegram/webhook', express.json({ limit: '1mb' }), telegram.webhook!));
     notifier.register('telegram', telegram.notifier);
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   }
   runtime.worker.start();
   runtime.sweeper.start();
+  runtime.maintenance.start();
   for (const frontEnd of frontEnds) await frontEnd.start();
 
   const storage = env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${env.RELAYBOT_DATA_DIR}`;
@@ -95,14 +96,37 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new requests; finishing in-flight deliveries');
-    server.close();
-    server.closeIdleConnections();
-    await Promise.allSettled(frontEnds.map((f) => f.stop()));
-    await runtime.close(10_000);
+    // Whatever hangs, the process ends (an orchestrator would SIGKILL it anyway; the outbox survives that too).
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref();
+    await Promise.allSettled([
+      closeServer(server, SHUTDOWN_GRACE_MS),
+      ...frontEnds.map((f) => f.stop()),
+      // Deliveries still running at the deadline are released: another replica retries them with the same key.
+      runtime.worker.stop(SHUTDOWN_GRACE_MS),
+    ]);
+    await runtime.close(0);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** How long a SIGTERM waits for requests and deliveries in flight (the relay timeout is 10 s). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Stop accepting connections; let requests in flight finish for up to `graceMs`, then cut what is left. */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    // A load balancer's keep-alive connection goes idle between requests: close it as soon as it does.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 function fail(line: string): never {
