@@ -4,6 +4,7 @@ import {
   completeOrAsk,
   isCancel,
   normaliseInput,
+  NOTHING_TO_CANCEL,
   questionFor,
   readSaveContact,
 } from '../core/parser/index.js';
@@ -63,7 +64,7 @@ export async function understand(deps: UnderstandDeps, input: UnderstandInput): 
 async function decide(deps: UnderstandDeps, input: UnderstandInput, history: Turn[], pending: PartialSendRequest | null): Promise<Outcome> {
   const text = normaliseInput(input.text);
   if (isCancel(text)) {
-    return { result: { kind: 'reply', text: pending ? CANCELLED : 'Okay — there was nothing in progress. Nothing was sent.' }, pending: null };
+    return { result: { kind: 'reply', text: pending ? CANCELLED : NOTHING_TO_CANCEL }, pending: null };
   }
 
   const save = readSaveContact(text, deps.defaultRegion);

@@ -24,7 +24,7 @@ export function readSaveContact(text: string, defaultRegion: string) {
   return parseSaveContact(stripFillers(normaliseInput(text)), defaultRegion);
 }
 export { resolveAddress, channelForAddress, type RawAddress } from './address.js';
-export { questionFor, HELP, CANCELLED, FALLBACK } from './messages.js';
+export { questionFor, HELP, CANCELLED, FALLBACK, NOTHING_TO_CANCEL } from './messages.js';
 export { completeOrAsk } from './assemble.js';
 
 export function parseOffline(text: string, context: InterpretContext): Interpretation {

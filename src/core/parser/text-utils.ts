@@ -8,6 +8,8 @@ const TLDS = '(?:com|org|net|edu|gov|io|co|us|uk|de|fr|ca|au|in|info|biz|me|dev|
 /** Curly quotes → straight, spoken emails → written, runs of spaces → one. */
 export function normaliseInput(raw: string): string {
   let s = raw.normalize('NFC').replace(/[\u2018\u2019\u201B\u2032]/g, "'").replace(/[\u201C\u201D\u201F\u2033«»]/g, '"');
+  // A Slack mention of the bot ("<@U123ABC> text bob hi") is not part of the request.
+  s = s.replace(/^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[,:]?\s*/, '');
   s = s.replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ').trim();
   return spokenEmails(s);
 }
