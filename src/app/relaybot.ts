@@ -179,6 +179,14 @@ export class RelayBot {
     return edited;
   }
 
+  /**
+   * Before showing an edit form: the draft, if `actor` may edit it now.
+   * Otherwise throws the sentence to show, and audits the refused click.
+   */
+  async openEdit(id: string, actor: Actor): Promise<Draft> {
+    return this.loadDecidable(id, actor, 'edit');
+  }
+
   /** The person's latest drafts, newest first (for "history" commands). */
   async history(actor: Actor, limit = 10): Promise<Draft[]> {
     return this.deps.stores.drafts.listByRequester(actor, limit);

@@ -1,7 +1,6 @@
 import type { Context } from 'grammy';
-import { isDecidable, type Draft } from '../../core/draft.js';
+import type { Draft } from '../../core/draft.js';
 import { AppError, userMessage } from '../../core/errors.js';
-import { deciderRefusal } from '../../core/policy.js';
 import { decodeCallback } from './callback-data.js';
 import type { TelegramCardRef } from './card-ref.js';
 import { formatCardRef } from './card-ref.js';
@@ -93,15 +92,11 @@ async function askForEdit(
   refuse: (error: unknown) => Promise<void>,
 ): Promise<void> {
   const actor = actorFromUser(ctx.callbackQuery!.from);
-  const draft = await deps.bot.getDraft(draftId);
-  if (!draft) return refuse(new AppError('not_found:draft', 'That draft does not exist (any more).'));
-  if (deciderRefusal(deps.bot.policy, draft.requester, actor, 'edit') || !isDecidable(draft, deps.clock.now())) {
-    // RelayBot.edit refuses it the same way, and audits the refused click; an empty patch changes nothing.
-    try {
-      await deps.bot.edit(draftId, actor, {});
-    } catch (error) {
-      return refuse(error);
-    }
+  try {
+    // Refuses (and audits) strangers, decided and expired drafts.
+    await deps.bot.openEdit(draftId, actor);
+  } catch (error) {
+    return refuse(error);
   }
   await toast();
   const from = ctx.callbackQuery!.from;

@@ -1,7 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { AppError } from '../../../core/errors.js';
-import { isDecidable } from '../../../core/draft.js';
-import { deciderRefusal } from '../../../core/policy.js';
 import type { Actor } from '../../../core/send-request.js';
 import { encodeCardRef } from '../card-ref.js';
 import { NOT_ALLOWED, slackActor } from '../people.js';
@@ -31,12 +29,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     if (!ctx) return;
     const { draftId, actor, target } = ctx;
     try {
-      const draft = await deps.bot.getDraft(draftId);
-      if (!draft || deciderRefusal(deps.bot.policy, draft.requester, actor, 'edit') || !isDecidable(draft, deps.clock.now())) {
-        // RelayBot.edit refuses (and audits the refusal) before it would change anything; let it say why.
-        await deps.bot.edit(draftId, actor, {});
-        return;
-      }
+      // Refuses (and audits) strangers, decided and expired drafts; the catch below says why.
+      const draft = await deps.bot.openEdit(draftId, actor);
       if (draft.text.length > MODAL_TEXT_LIMIT || (draft.subject?.length ?? 0) > MODAL_TEXT_LIMIT) {
         await tellEphemeral(deps, target, `This message is longer than Slack lets me edit (${MODAL_TEXT_LIMIT} characters). Cancel it and ask again with the new words.`);
         return;
