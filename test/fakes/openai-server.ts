@@ -14,7 +14,7 @@
  * the test loudly instead of passing by accident.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export type FakeModelStep =
   /** One or more tool calls; `arguments` objects are JSON-encoded, strings sent verbatim (to script malformed JSON). */
@@ -48,7 +48,6 @@ export interface FakeOpenAI {
 export async function startFakeOpenAI(initial: FakeModelStep[] = []): Promise<FakeOpenAI> {
   const queue = [...initial];
   const requests: RecordedChatRequest[] = [];
-  const sockets = new Set<Socket>();
   let seq = 0;
 
   const server = createServer((req, res) => {
@@ -94,26 +93,17 @@ export async function startFakeOpenAI(initial: FakeModelStep[] = []): Promise<Fa
       });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${listening.base}/v1`,
     requests,
     script: (...steps) => queue.push(...steps),
     reset() {
       queue.length = 0;
       requests.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

@@ -26,7 +26,8 @@
  * token gets 401 (and does not consume a script entry).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface FakeRelayReply {
   /** HTTP status; default 200. */
@@ -85,7 +86,6 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
   const requests: RecordedRelayRequest[] = [];
   const delivered: DeliveredMessage[] = [];
   const idsByKey = new Map<string, string>();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let nextId = 1;
 
@@ -147,15 +147,10 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
     return { id, status: 'queued' };
   }
 
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.base,
     requests,
     delivered,
     script: (...steps) => queue.push(...steps.map(toReply)),
@@ -166,14 +161,11 @@ export async function startFakeRelay(options: FakeRelayOptions = {}): Promise<Fa
       idsByKey.clear();
       nextId = 1;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        for (const s of sockets) s.destroy();
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return listening.close();
+    },
   };
 }
 

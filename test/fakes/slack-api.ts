@@ -17,7 +17,7 @@
  * (blocks, view) are parsed, as the WebClient sends them.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface SlackApiCall {
   /** The Web API method (`chat.update`), or `response_url` for any other path. */
@@ -122,8 +122,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       res.end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  base = listening.base;
 
   return {
     url: base,
@@ -138,10 +138,6 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     reset() {
       calls.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

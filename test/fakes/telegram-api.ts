@@ -15,7 +15,7 @@
  * edit that changes nothing ("message is not modified").
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface RecordedTelegramCall {
   method: string;
@@ -77,7 +77,6 @@ export async function startFakeTelegramApi(options: { token?: string; username?:
   const failures = new Map<string, FakeTelegramError[]>();
   const updates: any[] = [];
   const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
   let nextMessageId = 1000;
 
   const chatOf = (id: number) =>
@@ -216,15 +215,10 @@ export async function startFakeTelegramApi(options: { token?: string; username?:
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   return {
-    apiRoot: `http://127.0.0.1:${port}`,
+    apiRoot: listening.base,
     token,
     bot,
     calls,
@@ -246,8 +240,7 @@ export async function startFakeTelegramApi(options: { token?: string; username?:
     },
     async close() {
       for (const wake of [...waiters]) wake();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }
