@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: Slack ack latency, confirm → relay throughput and peak
+ * memory of the server process (src/main.ts, started as in production) on
+ * the database DATABASE_URL names — a fresh database is created on that
+ * server and dropped afterwards — or, without it, the embedded PGlite default.
+ * Everything runs on 127.0.0.1; the relay and the Slack Web API are local
+ * stand-ins in this process. A script, not a test: it prints a table and
+ * exits 1 when a target is missed.
+ *
+ *   npm run bench                                                            # PGlite
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # PostgreSQL
+ */
+import { cpus, totalmem } from 'node:os';
+import { measureSlackAcks } from './slack-acks.js';
+import { startSystem } from './setup.js';
+import { ms } from './stats.js';
+import { measureThroughput } from './throughput.js';
+
+const TARGETS = { ackP99Ms: 100, ratio: 0.5, rssMiB: 250 };
+/** The delivery worker's default concurrency (DeliveryWorkerOptions.batchSize); the raw baseline uses the same. */
+const WORKER_CONCURRENCY = 10;
+/** A relay reached over the internet answers in tens to hundreds of ms; 100 ms is the realistic case. */
+const REALISTIC_RELAY_MS = 100;
+
+type Row = [measure: string, value: string, target: string, ok: boolean | null];
+
+async function main(): Promise<void> {
+  const system = await startSystem();
+  const rows: Row[] = [];
+  try {
+    // Warm-up (not counted): JIT compilation, connection pools, first-use code paths — in both processes.
+    await measureSlackAcks(system, 100, 50);
+    await measureThroughput(system, 50, WORKER_CONCURRENCY, 0);
+
+    const acks = await measureSlackAcks(system, 200, 50);
+    rows.push(['Slack ack p50 — 200 signed /send commands, 50 at a time', ms(acks.p50), '', null]);
+    rows.push(['Slack ack p99', ms(acks.p99), `≤ ${TARGETS.ackP99Ms} ms`, acks.p99 <= TARGETS.ackP99Ms]);
+    rows.push(['  all 200 draft cards posted (after the first command)', ms(acks.allCardsMs), '', null]);
+
+    for (const latency of [0, REALISTIC_RELAY_MS]) {
+      const flow = await measureThroughput(system, 300, WORKER_CONCURRENCY, latency);
+      const label = latency === 0 ? 'relay answers at once' : `relay answers in ${latency} ms`;
+      rows.push([`confirm → relay, 300 drafts (${label})`, `${flow.viaRelaybot.toFixed(0)} msg/s`, '', null]);
+      rows.push([`  same POSTs straight to the relay, ${WORKER_CONCURRENCY} at a time`, `${flow.raw.toFixed(0)} msg/s`, '', null]);
+      rows.push(['  ratio', flow.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, flow.ratio >= TARGETS.ratio]);
+    }
+
+    const rss = system.server.peakRssMiB();
+    rows.push(['peak RSS of the server process (restarted onto its database)', `${rss.toFixed(0)} MiB`, `≤ ${TARGETS.rssMiB} MiB`, rss <= TARGETS.rssMiB]);
+    rows.push(['  peak RSS of its first start (creates + migrates the database)', `${system.firstStartRssMiB.toFixed(0)} MiB`, '', null]);
+  } finally {
+    await system.close();
+  }
+
+  const cpu = cpus();
+  console.log(`\nrelaybot benchmark — ${system.databaseLabel}`);
+  console.log(`machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`| ${'measure'.padEnd(width)} | ${'value'.padStart(12)} | target |`);
+  console.log(`| ${'-'.repeat(width)} | ${'-'.repeat(12)} | ------ |`);
+  for (const [name, value, target, ok] of rows) {
+    const verdict = ok === null ? '' : ok ? ' ok' : ' MISSED';
+    console.log(`| ${name.padEnd(width)} | ${value.padStart(12)} | ${target}${verdict} |`);
+  }
+  process.exitCode = rows.some(([, , , ok]) => ok === false) ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
