@@ -22,9 +22,6 @@ export async function pool<T>(count: number, concurrency: number, task: (i: numb
   return results;
 }
 
-/** Peak resident set size of this process so far, in MiB (the kernel's high-water mark). */
-export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
-
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /** Wait until `check()` is true, polling every `everyMs`; throws after `maxMs`. */
