@@ -7,6 +7,7 @@ import type {
 import { noopMetrics } from '../core/ports.js';
 import { actorLabel, type Actor, type ConversationRef, type SendRequest } from '../core/send-request.js';
 import { validateSendRequest } from '../core/validation.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import { understand } from './understanding.js';
 
@@ -27,6 +28,8 @@ export interface RelayBotDeps {
   defaultRegion: string;
   metrics?: Metrics;
   logger?: Logger;
+  /** Messages understood at once by this process (the rest queue); default 4. */
+  maxConcurrentMessages?: number;
   /** Called after a confirm commits, so a local delivery worker can start at once instead of at its next poll. */
   onConfirmed?: (draft: Draft) => void;
 }
@@ -54,9 +57,11 @@ export type Decision = 'confirm' | 'cancel';
  */
 export class RelayBot {
   private readonly metrics: Metrics;
+  private readonly limitMessages: ReturnType<typeof concurrencyLimit>;
 
   constructor(private readonly deps: RelayBotDeps) {
     this.metrics = deps.metrics ?? noopMetrics;
+    this.limitMessages = concurrencyLimit(deps.maxConcurrentMessages ?? 4);
   }
 
   get policy(): Policy {
@@ -64,7 +69,11 @@ export class RelayBot {
   }
 
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
-  async handleMessage(input: MessageInput): Promise<AgentReply> {
+  handleMessage(input: MessageInput): Promise<AgentReply> {
+    return this.limitMessages(() => this.draftFromWords(input));
+  }
+
+  private async draftFromWords(input: MessageInput): Promise<AgentReply> {
     const { stores, clock, policy } = this.deps;
     const now = clock.now();
     try {
