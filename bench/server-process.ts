@@ -1,10 +1,11 @@
 /**
- * The server under test as its own process (`node --import tsx src/main.ts`),
+ * The server under test as its own process (`npm start`: the same node flags and entry point),
  * so its event loop, CPU and memory are its own and not the load generator's
  * or the stand-ins'.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -18,7 +19,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, startArguments(), {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -55,4 +56,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       process.off('exit', kill);
     },
   };
+}
+
+/** The node flags and entry point of `npm start`, so the benchmark measures exactly what production runs. */
+function startArguments(): string[] {
+  const start: string = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts.start;
+  const [command, ...args] = start.split(/\s+/);
+  if (command !== 'node') throw new Error(`bench expects "npm start" to run node, not: ${start}`);
+  return args;
 }

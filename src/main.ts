@@ -9,8 +9,6 @@ import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
-import { createSlackAdapter } from './adapters/slack/index.js';
-import { createTelegramAdapter } from './adapters/telegram/index.js';
 import { createWebApp, listen } from './adapters/web/server.js';
 
 interface Stoppable {
@@ -43,7 +41,9 @@ async function main(): Promise<void> {
   const routes: ((app: Express) => void)[] = [];
   const started: string[] = ['web console'];
 
+  // Front-end SDKs are loaded only when configured (memory: Bolt and grammY are not small).
   if (env.SLACK_BOT_TOKEN) {
+    const { createSlackAdapter } = await import('./adapters/slack/index.js');
     const slack = createSlackAdapter({
       bot, drafts: stores.drafts, contacts: stores.contacts, dedupe: stores.dedupe, clock, logger,
       botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     started.push(env.SLACK_APP_TOKEN ? 'Slack (Socket Mode)' : 'Slack (POST /slack/events)');
   }
   if (env.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramAdapter } = await import('./adapters/telegram/index.js');
     const telegram = createTelegramAdapter({
       bot, drafts: stores.drafts, contacts: stores.contacts, conversations: stores.conversations, dedupe: stores.dedupe,
       clock, logger, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,

@@ -14,7 +14,6 @@ import type { Config } from './config.js';
 import type { Clock, Interpreter, Logger, Metrics, Relay } from './core/ports.js';
 import { createOfflineInterpreter } from './core/parser/index.js';
 import { createStores, migrateDatabase, openDatabase, type Database, type Stores } from './adapters/db/index.js';
-import { createOpenAIInterpreter } from './adapters/openai/index.js';
 import { createDryRunRelay, createHttpRelay } from './adapters/relay/index.js';
 
 export interface RuntimeOverrides {
@@ -55,9 +54,11 @@ export function createRelay(config: Config): Relay {
   return createHttpRelay({ baseUrl: RELAY_BASE_URL, apiKey: RELAY_API_KEY, phoneId: RELAY_PHONE_ID });
 }
 
-export function createInterpreter(config: Config): Interpreter {
+export async function createInterpreter(config: Config): Promise<Interpreter> {
   const { OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL } = config.env;
   if (!OPENAI_API_KEY) return createOfflineInterpreter();
+  // Loaded only when configured, so the offline default does not carry the SDK in memory.
+  const { createOpenAIInterpreter } = await import('./adapters/openai/index.js');
   return createOpenAIInterpreter({ apiKey: OPENAI_API_KEY, baseURL: OPENAI_BASE_URL, model: OPENAI_MODEL });
 }
 
@@ -77,7 +78,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const stores = createStores(database);
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);
-  const interpreter = overrides.interpreter ?? createInterpreter(config);
+  const interpreter = overrides.interpreter ?? (await createInterpreter(config));
   const notifier = new NotifierRouter();
   const worker = new DeliveryWorker(
     { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },

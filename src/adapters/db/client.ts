@@ -5,11 +5,10 @@
  * No module-level singleton: callers pass the `Database` around.
  */
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Assume, ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
 import * as schema from './schema.js';
@@ -72,10 +71,13 @@ async function openPglite(dataDir: string): Promise<Database> {
   let client: PGlite;
   try {
     if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+    // Loaded only when used: with DATABASE_URL the WASM build stays out of memory.
+    const { PGlite } = await import('@electric-sql/pglite');
     client = await PGlite.create(dataDir);
   } catch (error) {
     throw new AppError('invalid:config', `RELAYBOT_DATA_DIR: cannot open the embedded database in ${dataDir}: ${errorText(error)}.`, { cause: error });
   }
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db: AppDb = drizzlePglite({ client, schema });
   return {
     kind: 'pglite',
