@@ -1,4 +1,5 @@
 import type { Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
+import { PeriodicTask } from './periodic-task.js';
 
 /** Drafts expired per database round; a backlog is worked off in several rounds of one sweep. */
 const BATCH = 100;
@@ -10,37 +11,28 @@ const BATCH = 100;
  * same transaction, so a draft expires — and is audited — once.
  */
 export class ExpirySweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<number> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: { drafts: DraftStore; notifier: Notifier; clock: Clock; logger: Logger },
-    private readonly intervalMs = 15_000,
-  ) {}
+    intervalMs = 15_000,
+  ) {
+    this.task = new PeriodicTask(() => this.pass(), intervalMs, deps.logger, 'expiry sweep failed; trying again at the next one');
+  }
 
   /** Sweep now (drafts that expired while no process ran), then every `intervalMs`. */
   start(): void {
-    const tick = () => {
-      void this.sweep().catch((err) => this.deps.logger.error({ err }, 'expiry sweep failed; trying again at the next one'));
-    };
-    this.timer = setInterval(tick, this.intervalMs);
-    this.timer.unref();
-    tick();
+    this.task.start();
   }
 
-  /** Stop sweeping; resolves once a sweep in progress has finished (so the database can close under it). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.sweeping?.catch(() => undefined);
+  /** Stop sweeping; resolves once a sweep in progress has finished. */
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over everything due; returns how many drafts expired. Overlapping calls share one pass. */
   sweep(): Promise<number> {
-    this.sweeping ??= this.pass().finally(() => {
-      this.sweeping = null;
-    });
-    return this.sweeping;
+    return this.task.run();
   }
 
   private async pass(): Promise<number> {
