@@ -17,6 +17,8 @@ import { say } from './say.js';
 export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, text: string): Promise<void> {
   const from = ctx.from!;
   const chat = ctx.chat!;
+  // "typing…" while the model works; purely cosmetic, so a failure is ignored.
+  void ctx.replyWithChatAction('typing').catch(() => undefined);
   const reply = await deps.bot.handleMessage({
     actor: actorFromUser(from),
     conversation: conversationFromChat(chat),

@@ -20,6 +20,8 @@ describe('private chat', () => {
     const [draft] = await bed.app.bot.history(actorOf(alice), 5);
     expect(draft).toMatchObject({ status: 'pending', to: 'ops@example.com', cardRef: `${alice.id}:${card.messageId}` });
     expect(bed.relay.requests).toHaveLength(0);
+    // The person saw "typing…" while the request was understood.
+    expect(bed.tg.callsTo('sendChatAction').map((c) => c.payload)).toContainEqual(expect.objectContaining({ action: 'typing' }));
   });
 
   it('relays exactly once when Send is pressed twice at the same moment, and the card ends on Sent', async () => {
