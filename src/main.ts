@@ -9,7 +9,7 @@ import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
-import { createWebApp, listen } from './adapters/web/server.js';
+import { createHealth, createWebApp, listen } from './adapters/web/server.js';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -68,8 +68,9 @@ async function main(): Promise<void> {
   }
 
   // Front-end routes go in before the web app's 404 and error handlers.
+  const health = createHealth();
   const app = createWebApp({
-    bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock,
+    bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
     mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
   });
 
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // First, so a load balancer polling /healthz on a live connection stops sending traffic here.
+    health.markShuttingDown();
     logger.info({ signal }, 'shutting down: no new requests; finishing in-flight deliveries');
     // Whatever hangs, the process ends (an orchestrator would SIGKILL it anyway; the outbox survives that too).
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 5_000).unref();

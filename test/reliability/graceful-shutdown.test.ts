@@ -4,7 +4,9 @@
  * database cleanly and exits 0 — and the data is all there when the folder is
  * opened again.
  */
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,28 @@ describe('graceful shutdown of a server process', () => {
       () => false,
     );
 
+  /**
+   * A connection with a request in flight at SIGTERM, as a load balancer's may be: the headers are read
+   * (the server said 100 Continue) and the body is held back. `finishThenProbe` sends the body and then
+   * asks GET /healthz on the same connection; it resolves with everything the server answered.
+   */
+  async function holdRequest(): Promise<{ finishThenProbe(): Promise<string> }> {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    await once(socket, 'connect');
+    socket.write('POST /api/nothing-here HTTP/1.1\r\nHost: relaybot\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n');
+    await until(() => received.includes('100 Continue'), 'the server to start reading the held request');
+    return {
+      async finishThenProbe() {
+        socket.write('{}GET /healthz HTTP/1.1\r\nHost: relaybot\r\nConnection: close\r\n\r\n');
+        await once(socket, 'close');
+        return received;
+      },
+    };
+  }
+
   it('on SIGTERM stops intake, finishes the delivery in flight, closes the database and exits 0', async () => {
     const id = await draftByChat('text +15551234567 The office closes at 4 today.');
     relay.script({ status: 200, delayMs: 1500 });
@@ -56,9 +80,13 @@ describe('graceful shutdown of a server process', () => {
     });
     expect(confirm.status).toBe(202);
     await until(() => relay.requests.length === 1, 'the relay to hold the request');
+    const held = await holdRequest();
 
     server.signal('SIGTERM');
     await until(async () => !(await reachable()), 'the server to stop taking connections');
+    // A probe on a connection still open is told the server is going away, so a load balancer sends traffic elsewhere.
+    const answers = await held.finishThenProbe();
+    expect(answers).toMatch(/HTTP\/1\.1 404 [\s\S]*HTTP\/1\.1 503 [\s\S]*\{"ok":false,"status":"shutting down"\}/);
     // Intake stopped while the relay was still holding the delivery…
     expect(relay.delivered).toHaveLength(0);
     // …which was then allowed to finish before the process ended.

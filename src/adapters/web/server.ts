@@ -30,6 +30,27 @@ export interface WebAppDeps {
    * 404 and error handlers, so errors there also get the no-stack-trace answer.
    */
   mount?: ((app: express.Express) => void) | undefined;
+  /** What `/healthz` reports; default: healthy for the app's whole life. */
+  health?: Health | undefined;
+}
+
+/** The process's state as `/healthz` tells a load balancer. */
+export interface Health {
+  /** From now on `/healthz` answers 503, so traffic is sent elsewhere while requests in flight finish. */
+  markShuttingDown(): void;
+  readonly shuttingDown: boolean;
+}
+
+export function createHealth(): Health {
+  let shuttingDown = false;
+  return {
+    markShuttingDown() {
+      shuttingDown = true;
+    },
+    get shuttingDown() {
+      return shuttingDown;
+    },
+  };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can reach the server. */
@@ -70,8 +91,10 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   app.set('trust proxy', false);
   app.use(requestMetrics(deps.metrics));
 
+  const health = deps.health ?? createHealth();
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    if (health.shuttingDown) res.status(503).json({ ok: false, status: 'shutting down' });
+    else res.json({ ok: true });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
-import { createWebApp, listen } from '../../../src/adapters/web/server.js';
+import { createHealth, createWebApp, listen } from '../../../src/adapters/web/server.js';
 import { createPrometheusMetrics } from '../../../src/adapters/metrics/prometheus.js';
 import type { RelayBot } from '../../../src/app/relaybot.js';
 import { chatBody, draftVia, postJson, readEvents, startWebFixture, type WebFixture } from './web-fixture.js';
@@ -206,6 +206,21 @@ describe('health, metrics and the console page', () => {
   it('GET /healthz answers ok', async () => {
     const res = await fetch(`${web.base}/healthz`);
     expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('GET /healthz answers 503 once shutdown has begun, while the API still serves requests', async () => {
+    const health = createHealth();
+    const base = await web.serve({ health });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    health.markShuttingDown();
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ok: false, status: 'shutting down' });
+    // Only the probe changes: a request that still arrives is answered as usual.
+    expect((await fetch(`${base}/api/audit?limit=1`)).status).toBe(200);
+    // Another app on the same runtime has its own health.
+    expect((await fetch(`${web.base}/healthz`)).status).toBe(200);
   });
 
   it('GET /metrics shows relaybot counters and request timings in Prometheus text', async () => {
