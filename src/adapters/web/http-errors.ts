@@ -33,10 +33,15 @@ export function statusForCode(code: string): number {
   }
 }
 
-/** Answer an AppError with its sentence and code. */
+/** Answer an AppError with its sentence and code; a 429 also says, in whole seconds, when to try again. */
 export function sendAppError(res: Response, error: AppError): void {
   const body: ErrorBody = { error: error.message, code: error.code };
-  res.status(statusForCode(error.code)).json(body);
+  const status = statusForCode(error.code);
+  if (status === 429 && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
+    // Rounded up: a client that waits exactly this long is never early.
+    res.set('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  }
+  res.status(status).json(body);
 }
 
 /** "messages: at least one message is needed" — the first problem zod found, named by its field. */

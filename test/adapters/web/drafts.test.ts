@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RelayBot } from '../../../src/app/relaybot.js';
+import { AppError } from '../../../src/core/errors.js';
+import { policySchema } from '../../../src/core/policy.js';
+import { silentLogger } from '../../fakes/harness.js';
 import { draftVia, postJson, startWebFixture, type WebFixture } from './web-fixture.js';
 
 let web: WebFixture;
@@ -119,6 +123,47 @@ describe('drafts over HTTP', () => {
     const late = await postJson(`${web.base}/api/drafts/${id}/confirm`, { userId: 'web-user' });
     expect(late.status).toBe(409);
     expect(((await late.json()) as ErrorBody).error).toMatch(/already cancelled/);
+  });
+});
+
+describe('rate limits over HTTP', () => {
+  it('answers a confirm over the limit with 429, the sentence, and Retry-After in seconds', async () => {
+    // The same stores behind a bot whose policy allows one message per sender an hour.
+    const bot = new RelayBot({
+      stores: web.app.stores, interpreter: web.app.interpreter, clock: web.app.clock, logger: silentLogger,
+      policy: policySchema.parse({ rateLimits: { perSenderPerHour: 1 } }), defaultRegion: 'US',
+    });
+    const base = await web.serve({ bot });
+    const first = await draftVia(base, 'd-limit', 'text +15551234567 first of two', 'limited');
+    const second = await draftVia(base, 'd-limit', 'text +15551234567 second of two', 'limited');
+    expect((await postJson(`${base}/api/drafts/${first}/confirm`, { userId: 'limited' })).status).toBe(202);
+
+    const refused = await postJson(`${base}/api/drafts/${second}/confirm`, { userId: 'limited' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('3600');
+    expect((await refused.json()) as ErrorBody).toEqual({
+      error: 'You have sent 1 messages in the last hour (limit 1); try again within the hour.',
+      code: 'denied:rate_limit',
+    });
+    expect(((await (await getDraft(second)).json()) as DraftBody).draft.status).toBe('pending');
+  });
+
+  it('rounds a Retry-After of part of a second up, and adds none to other refusals', async () => {
+    const base = await web.serve({
+      mount: (app) => {
+        app.get('/limited', () => {
+          throw new AppError('denied:rate_limit', 'Slow down a little.', { retryAfterMs: 1500 });
+        });
+      },
+    });
+    const res = await fetch(`${base}/limited`);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(((await res.json()) as ErrorBody).error).toBe('Slow down a little.');
+
+    const missing = await getDraft('no-such-draft-either');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('retry-after')).toBeNull();
   });
 });
 
