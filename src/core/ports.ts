@@ -143,6 +143,8 @@ export interface ConversationStore {
   get(key: string): Promise<ConversationState | null>;
   put(key: string, state: ConversationState): Promise<void>;
   clear(key: string): Promise<void>;
+  /** Forget conversations last updated before `before` (abandoned questions, old edit prompts); returns how many. */
+  purge(before: Date): Promise<number>;
 }
 
 /** Inbound event dedupe (Slack event ids, Telegram update_id). */
