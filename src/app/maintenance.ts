@@ -1,4 +1,4 @@
-import type { Clock, InboundDedupe, Logger } from '../core/ports.js';
+import type { Clock, ConversationStore, InboundDedupe, Logger } from '../core/ports.js';
 import { PeriodicTask } from './periodic-task.js';
 
 export interface MaintenanceOptions {
@@ -10,20 +10,33 @@ export interface MaintenanceOptions {
    * acknowledged, so a day is ample and keeps the table small.
    */
   dedupeRetentionMs?: number;
+  /**
+   * How long to keep a conversation's state after its last change, ms. Default
+   * 7 days: a question unanswered (or an edit prompt unreplied) for a week is
+   * abandoned — its draft expired long ago — and the table would otherwise only grow.
+   */
+  conversationRetentionMs?: number;
 }
 
 /**
  * Periodic housekeeping: forgets inbound event ids (Slack event ids, Telegram
- * update ids) old enough that no platform will redeliver them. Every replica
- * may run it; the purge is one idempotent DELETE, so overlapping runs are harmless.
+ * update ids) old enough that no platform will redeliver them, and conversation
+ * state (multi-turn questions, Telegram edit prompts) untouched for a week.
+ * Every replica may run it; each purge is one idempotent DELETE, so overlapping
+ * runs are harmless.
  */
 export class Maintenance {
-  private readonly retentionMs: number;
+  private readonly dedupeRetentionMs: number;
+  private readonly conversationRetentionMs: number;
   private readonly task: PeriodicTask;
 
-  constructor(private readonly deps: { dedupe: InboundDedupe; clock: Clock; logger: Logger }, options: MaintenanceOptions = {}) {
-    this.retentionMs = options.dedupeRetentionMs ?? 86_400_000;
-    this.task = new PeriodicTask(() => this.purge(), options.intervalMs ?? 3_600_000, deps.logger, 'inbound-dedupe purge failed; trying again at the next run');
+  constructor(
+    private readonly deps: { dedupe: InboundDedupe; conversations: ConversationStore; clock: Clock; logger: Logger },
+    options: MaintenanceOptions = {},
+  ) {
+    this.dedupeRetentionMs = options.dedupeRetentionMs ?? 86_400_000;
+    this.conversationRetentionMs = options.conversationRetentionMs ?? 7 * 86_400_000;
+    this.task = new PeriodicTask(() => this.purge(), options.intervalMs ?? 3_600_000, deps.logger, 'housekeeping purge failed; trying again at the next run');
   }
 
   /** Run now (a replica that restarts often still purges), then every `intervalMs`. */
@@ -36,15 +49,25 @@ export class Maintenance {
     return this.task.stop();
   }
 
-  /** One run; returns how many inbound event ids were forgotten. */
+  /** One run; returns how many rows were forgotten (inbound event ids plus conversations). */
   runOnce(): Promise<number> {
     return this.task.run();
   }
 
   private async purge(): Promise<number> {
-    const before = new Date(this.deps.clock.now().getTime() - this.retentionMs);
-    const purged = await this.deps.dedupe.purge(before);
-    if (purged > 0) this.deps.logger.info({ purged, before: before.toISOString() }, 'forgot old inbound event ids');
-    return purged;
+    const now = this.deps.clock.now().getTime();
+    const eventsBefore = new Date(now - this.dedupeRetentionMs);
+    const conversationsBefore = new Date(now - this.conversationRetentionMs);
+    const [inboundEvents, conversations] = await Promise.all([
+      this.deps.dedupe.purge(eventsBefore),
+      this.deps.conversations.purge(conversationsBefore),
+    ]);
+    if (inboundEvents + conversations > 0) {
+      this.deps.logger.info(
+        { inboundEvents, conversations, eventsBefore: eventsBefore.toISOString(), conversationsBefore: conversationsBefore.toISOString() },
+        'forgot old inbound event ids and conversations',
+      );
+    }
+    return inboundEvents + conversations;
   }
 }

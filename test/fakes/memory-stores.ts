@@ -69,6 +69,17 @@ export class MemoryConversationStore implements ConversationStore {
     this.states.delete(key);
     return Promise.resolve();
   }
+
+  purge(before: Date): Promise<number> {
+    let purged = 0;
+    for (const [key, state] of this.states) {
+      if (state.updatedAt < before) {
+        this.states.delete(key);
+        purged++;
+      }
+    }
+    return Promise.resolve(purged);
+  }
 }
 
 /** A clock the test moves by hand. */

@@ -1,7 +1,7 @@
 /**
  * Background work that every replica runs: the expiry sweeper (pending drafts
  * past their TTL become expired, once, audited, card updated) and the hourly
- * purge of old inbound event ids.
+ * purge of old inbound event ids and conversation state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Maintenance } from '../../src/app/maintenance.js';
@@ -67,12 +67,34 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
     expect(await dedupe.firstSeen('slack', 'Ev-old', hoursAgo(30))).toBe(true);
     expect(await dedupe.firstSeen('telegram', 'upd-recent', hoursAgo(2))).toBe(true);
 
-    const maintenance = new Maintenance({ dedupe, clock, logger: silentLogger });
+    const maintenance = new Maintenance({ dedupe, conversations: replicas.a.stores.conversations, clock, logger: silentLogger });
     expect(await maintenance.runOnce()).toBe(1);
 
     // A platform retry of the recent event is still recognised; the old id has been forgotten.
     expect(await dedupe.firstSeen('telegram', 'upd-recent', now)).toBe(false);
     expect(await dedupe.firstSeen('slack', 'Ev-old', now)).toBe(true);
+    expect(await maintenance.runOnce()).toBe(0);
+  });
+
+  it('forgets conversations untouched for a week (questions, Telegram edit prompts), keeps recent ones, and logs both counts', async () => {
+    const { dedupe, conversations } = replicas.a.stores;
+    const now = clock.now();
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 24 * 60 * MINUTE);
+    const state = (updatedAt: Date) => ({ pending: null, history: [{ role: 'assistant' as const, text: 'What should it say?' }], updatedAt });
+    await conversations.put('web:housekeeping:abandoned', state(daysAgo(8)));
+    await conversations.put('telegram-edit:-100777:12', state(daysAgo(30)));
+    await conversations.put('web:housekeeping:recent', state(daysAgo(6)));
+    expect(await dedupe.firstSeen('slack', 'Ev-housekeeping-old', daysAgo(2))).toBe(true);
+
+    const logged: { obj: object; msg?: string }[] = [];
+    const logger = { ...silentLogger, info: (obj: object, msg?: string) => void logged.push({ obj, msg }) };
+    const maintenance = new Maintenance({ dedupe, conversations, clock, logger });
+    expect(await maintenance.runOnce()).toBe(3);
+
+    expect(await conversations.get('web:housekeeping:abandoned')).toBeNull();
+    expect(await conversations.get('telegram-edit:-100777:12')).toBeNull();
+    expect(await conversations.get('web:housekeeping:recent')).toMatchObject({ updatedAt: daysAgo(6) });
+    expect(logged).toEqual([{ obj: expect.objectContaining({ inboundEvents: 1, conversations: 2 }), msg: 'forgot old inbound event ids and conversations' }]);
     expect(await maintenance.runOnce()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 /** ConversationStore: multi-turn state per conversation key, one row each, so it survives restarts and replicas. */
-import { eq } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { ConversationStore } from '../../core/ports.js';
 import type { AppDb } from './client.js';
 import { conversations } from './schema.js';
@@ -22,6 +22,11 @@ export function createConversationStore(db: AppDb): ConversationStore {
 
     async clear(key) {
       await db.delete(conversations).where(eq(conversations.key, key));
+    },
+
+    async purge(before) {
+      const removed = await db.delete(conversations).where(lt(conversations.updatedAt, before)).returning({ key: conversations.key });
+      return removed.length;
     },
   };
 }

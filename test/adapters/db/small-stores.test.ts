@@ -68,6 +68,24 @@ describe.each(testDatabaseTargets())('contacts, conversations and dedupe on $nam
       await stores.conversations.clear(key);
       expect(await stores.conversations.get(key)).toBeNull();
     });
+
+    it('purges conversations last updated before a moment, keeping newer ones, whatever their key', async () => {
+      const week = 7 * 86_400_000;
+      const state = (updatedAt: Date) => ({ pending: { channel: 'sms' as const }, history: [{ role: 'user' as const, text: 'text' }], updatedAt });
+      const cutoff = new Date(now.getTime() - week);
+      await stores.conversations.put('slack:T9:C9:U-old', state(new Date(cutoff.getTime() - 1)));
+      await stores.conversations.put('telegram-edit:-100123:55', state(new Date(cutoff.getTime() - week)));
+      await stores.conversations.put('slack:T9:C9:U-edge', state(cutoff));
+      await stores.conversations.put('telegram:42:42', state(now));
+
+      expect(await stores.conversations.purge(cutoff)).toBe(2);
+      expect(await stores.conversations.get('slack:T9:C9:U-old')).toBeNull();
+      expect(await stores.conversations.get('telegram-edit:-100123:55')).toBeNull();
+      // Updated exactly at the cutoff, or later: kept.
+      expect(await stores.conversations.get('slack:T9:C9:U-edge')).toEqual(state(cutoff));
+      expect(await stores.conversations.get('telegram:42:42')).toEqual(state(now));
+      expect(await stores.conversations.purge(cutoff)).toBe(0);
+    });
   });
 
   describe('InboundDedupe', () => {
