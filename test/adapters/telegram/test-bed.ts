@@ -35,13 +35,20 @@ export interface TelegramTestBed {
   advanceClock(ms: number): void;
 }
 
-export function useTelegramTestBed(): TelegramTestBed {
+export interface TelegramTestBedOptions {
+  /** Policy fields (as in a policy file), e.g. four-eyes approval; defaults otherwise. */
+  policy?: Record<string, unknown>;
+  /** People on TELEGRAM_ALLOWED_USERS from the start (e.g. approvers the policy names). */
+  members?: Person[];
+}
+
+export function useTelegramTestBed(options: TelegramTestBedOptions = {}): TelegramTestBed {
   let tg: FakeTelegramApi;
   let relay: FakeRelay;
   let app: TestApp;
   let adapter: TelegramAdapter;
   let clockOffsetMs = 0;
-  const allowed: string[] = [];
+  const allowed: string[] = (options.members ?? []).map((p) => String(p.id));
   const logged: { msg?: string; obj: object }[] = [];
   const record = (obj: object, msg?: string) => logged.push({ obj, msg });
   const logger = { info: () => {}, warn: record, error: record };
@@ -53,6 +60,7 @@ export function useTelegramTestBed(): TelegramTestBed {
       relay: createHttpRelay({ baseUrl: relay.url, apiKey: 'relay-key', phoneId: '7', timeoutMs: 2000 }),
       clock: { now: () => new Date(Date.now() + clockOffsetMs) },
       maxAttempts: 2,
+      policy: options.policy,
     });
     adapter = createTelegramAdapter({
       bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, conversations: app.stores.conversations,
