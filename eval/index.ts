@@ -26,6 +26,10 @@ interface Candidate {
 }
 
 async function candidates(): Promise<Candidate[]> {
+  // The catch-all FALLBACK does say what relaybot can and cannot do, but it is what every
+  // sentence nobody understood gets (most `other` utterances too), so counting it as a
+  // "cannot" sentence would let "send left unhandled" never fail. Only the specific
+  // sentences (calls, inbox, questions, money …) count as handled.
   const list: Candidate[] = [{ interpreter: createOfflineInterpreter(), isGeneric: (t) => t === FALLBACK, concurrency: 1 }];
   const apiKey = process.env.OPENAI_API_KEY;
   if (apiKey) {

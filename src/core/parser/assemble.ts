@@ -47,7 +47,12 @@ export function assemble(frame: Frame, ctx: InterpretContext): Interpretation {
   if (frame.subject !== undefined && (channel === 'email' || channel === undefined)) partial.subject = frame.subject;
   else if (frame.subject && channel !== 'email' && partial.text === undefined) partial.text = frame.subject;
 
-  return completeOrAsk(partial, ctx, displayName);
+  const result = completeOrAsk(partial, ctx, displayName);
+  // "send ashley her new schedule": say why the thing itself cannot be the message.
+  if (frame.object && result.kind === 'question') {
+    return { ...result, text: `I only send words you give me, so I can't fetch "${frame.object}" myself. ${result.text}` };
+  }
+  return result;
 }
 
 /** A send when complete (and valid), otherwise the next question. */

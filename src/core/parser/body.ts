@@ -14,8 +14,11 @@ export interface Tail {
 
 const SPECIFIC_CHANNEL =
   '(?:push[ -]notification|notification|whats ?app|wa|telegram|tg|e-?mail|mail|text message|sms|texts?|txt)';
-const LEADING_CHANNEL = new RegExp(`^\\s*,?\\s*(?:via|by|on|over|through|thru|using|in|as|with)\\s+(?:an?\\s+)?(${SPECIFIC_CHANNEL})\\b(?:\\s+message)?`, 'i');
-const TRAILING_CHANNEL = new RegExp(`\\s*,?\\s+(?:via|by|on|over|through|thru|using)\\s+(?:an?\\s+)?(${SPECIFIC_CHANNEL})(?:\\s+message)?\\s*[.!]?\\s*$`, 'i');
+// "on his whatsapp", "in her email id": a channel named through the person's own account.
+const ARTICLE_OR_OWNER = '(?:an?\\s+|(?:his|her|their|my)\\s+)?';
+const ACCOUNT_WORD = '(?:\\s+(?:message|id|address|account|inbox))?';
+const LEADING_CHANNEL = new RegExp(`^\\s*,?\\s*(?:via|by|on|over|through|thru|using|in|as|with)\\s+${ARTICLE_OR_OWNER}(${SPECIFIC_CHANNEL})\\b${ACCOUNT_WORD}`, 'i');
+const TRAILING_CHANNEL = new RegExp(`\\s*,?\\s+(?:via|by|on|over|through|thru|using)\\s+${ARTICLE_OR_OWNER}(${SPECIFIC_CHANNEL})${ACCOUNT_WORD}\\s*[.!]?\\s*$`, 'i');
 const WHO = '(?:him|her|them|me|us|it)';
 
 /** Connectors that introduce the body. Order matters: longer phrases first. */

@@ -13,6 +13,8 @@ export interface Frame {
   recipient?: Recipient | undefined;
   body?: string | undefined;
   subject?: string | undefined;
+  /** A thing named instead of words ("her updated rota"): relaybot cannot fetch it, so the question says so. */
+  object?: string | undefined;
 }
 
 const SEND_VERB = '(?:send|sent|dictate|shoot|fire off|drop|give|get|write|compose|create|start|prepare|draft|make|open(?:\\s+up)?|set up|new|begin|type(?:\\s+up)?|publish|put together|do)';
@@ -32,6 +34,7 @@ const PASSIVE_NOUN = new RegExp(`^(?:(?:a|an|the|this)\\s+)?(${CHANNEL_NOUN})\\s
 const HAVE_SENT = new RegExp(`^(?:have|get)\\s+(?:a|an|the)\\s+(${CHANNEL_NOUN})\\s+(?:message\\s+)?sent\\b\\s*`, 'i');
 const TO_BE = /^(.+?)\s+(?:needs\s+|has\s+)?to\s+be\s+(texted|e-?mailed|mailed|messaged|notified|pinged|whatsapped)\b\s*/i;
 const SEND_BODY_TO = /^send\s+(.+)$/i;
+const AND_NOUN_ONLY = new RegExp(`^\\s*and\\s+(?:an?\\s+)?(${CHANNEL_NOUN})\\s*[.!]?\\s*$`, 'i');
 
 /**
  * Read a send request from a sentence whose fillers are gone. Null when the
@@ -68,7 +71,8 @@ export function readFrame(s: string, ctx: InterpretContext): Frame | null {
     const after = s.slice(recipientFirst[0].length);
     const r = readRecipient(after, ctx);
     if (r) {
-      const n = ARTICLE_NOUN.exec(r.rest) ?? /^\s*(?:a|an)\s+(line)\b/i.exec(r.rest);
+      // "send omar khan and email": the channel named after "and", nothing else said.
+      const n = ARTICLE_NOUN.exec(r.rest) ?? /^\s*(?:a|an)\s+(line)\b/i.exec(r.rest) ?? AND_NOUN_ONLY.exec(r.rest);
       if (n?.[1]) return withRecipient(afterRecipient(r.rest.slice(n[0].length), channelOfWord(n[1]), ctx), r.recipient);
     }
   }

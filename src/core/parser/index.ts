@@ -10,6 +10,7 @@ import { assemble } from './assemble.js';
 import { isCancel, isHelp } from './cancel.js';
 import { continueRequest } from './follow-up.js';
 import { readFrame } from './frame.js';
+import { readEmbedded, readIndirect } from './indirect.js';
 import { CANCELLED, FALLBACK, HELP, NOTHING_TO_CANCEL, REPLIES } from './messages.js';
 import { nonSendTopic, smallTalk } from './non-send.js';
 import { parseSaveContact } from './save-contact.js';
@@ -54,16 +55,9 @@ function parseFresh(norm: string, context: InterpretContext): Interpretation {
   const hasAddress = findAddress(s, context.defaultRegion) !== null;
   const topic = nonSendTopic(s, hasAddress);
   if (topic) return { kind: 'reply', text: REPLIES[topic] };
-  const frame = readFrame(s, context) ?? readEmbedded(s, context);
+  const frame = readFrame(s, context) ?? readIndirect(s, context) ?? readEmbedded(s, context);
   if (!frame) return { kind: 'reply', text: hasAddress ? addressHint(s, context) : FALLBACK };
   return assemble(frame, context);
-}
-
-/** "robbie needs to know about this so would you text robbie …": a request later in the sentence. */
-function readEmbedded(s: string, context: InterpretContext) {
-  const m = /\b(?:so|then|and)\s+(?:can|could|would|will)\s+you\s+(?:please\s+)?(.+)$/i.exec(s);
-  if (!m?.[1] || nonSendTopic(m[1], false)) return null;
-  return readFrame(m[1], context);
 }
 
 /**

@@ -23,7 +23,14 @@ export const HELP = [
 export const CANCELLED = 'Okay, cancelled.';
 export const NOTHING_TO_CANCEL = 'Okay — there was nothing in progress. Nothing was sent.';
 
-export const FALLBACK = `Sorry, I did not catch a message to send there. ${WHAT_I_DO} For example: "text +15551234567 running late". Say "help" for more.`;
+/** What relaybot cannot do, said wherever a request falls outside sending. */
+export const WHAT_I_CANNOT_DO = `I can't answer questions, read messages, make calls or set reminders.`;
+
+/**
+ * Said when no request was found at all: what relaybot can and cannot do, and an
+ * example — never a guess at what was meant.
+ */
+export const FALLBACK = `I could not find a message to send in that, so nothing was drafted. ${WHAT_I_DO} ${WHAT_I_CANNOT_DO} For example: "text +15551234567 running late". Say "help" for more.`;
 
 export const REPLIES = {
   call: `I can't make phone calls. I can send a text instead, e.g. "text +15551234567 please call me when you can".`,
@@ -37,6 +44,7 @@ export const REPLIES = {
   greeting: `Hi! ${WHAT_I_DO} Say "help" for examples.`,
   thanks: `You're welcome.`,
   calendar: `I can't see your calendar or schedule meetings. ${WHAT_I_DO}`,
+  question: `I can't answer questions, look things up or do other tasks — I only send the messages you ask for. ${WHAT_I_DO}`,
   other: FALLBACK,
   social: `I can't read social media or notifications. ${WHAT_I_DO}`,
   attachment: `I can only send text, not files or attachments. Paste the words you want to send, e.g. "email ops@example.com saying the report is ready".`,

@@ -15,9 +15,16 @@ const QUESTION_START =
 const SAVE_CONTACT = /^(?:add|save|put|remember|store|enter|place|create|update|edit|locate|new address|new contact)\b/i;
 
 const MONEY = /^(?:send|transfer|pay|wire|move|take|give|venmo|zelle)\s+(?:over\s+|back\s+)?(?:some\s+|the\s+)?(?:\$\s?\d|€\s?\d|£\s?\d|\d[\d,.]*\s*(?:dollars|bucks|usd|euros?|pounds|gbp|eur|k\b)|money|funds|cash|payment|a payment)|\b(?:money|funds)\b.*\b(?:account|savings|checking)\b|\bbetween\b.*\baccounts\b/i;
+/** "send mom some money", "give the kids their lunch money": a person, then an amount or money. */
+const MONEY_TO_PERSON = /^(?:send|give|transfer|wire|pay)\s+(?:(?:the|my|our)\s+)?[a-z]+\s+(?:(?:some|the|his|her|their|my|our)\s+)?(?:[a-z]+\s+)?(?:\$\s?\d|€\s?\d|£\s?\d|\d[\d,.]*\s*(?:dollars|bucks|usd|euros?|pounds)\b|money\b|cash\b|funds\b)/i;
 const LOCATION = /\b(?:(?:my|our)\s+(?:exact\s+|current\s+|live\s+|gps\s+)?(?:location|gps|coordinates|whereabouts|position)|gps coordinates|where\s+(?:i|we)\s+(?:am|are|'m|'re|is)(?:\s+at)?(?:\s+now|\s+right now)?\s*[.!?]?$|where\s+i'm(?:\s+at)?\s*[.!?]?$)/i;
 const LOCATION_HEAD = /^(?:share|send|tell|let|text|message|email|whatsapp|telegram|notify|drop|pin|ping|inform|show)\b/i;
-const ATTACHMENT = /^(?:send|email|share|forward|attach)\s+(?:him\s+|her\s+|them\s+|\w+\s+)?(?:the|my|this|these|a|an)\s+(?:file|files|photo|photos|picture|pictures|pic|pics|image|images|document|documents|attachment|pdf|report|video|docs|recently saved documents|latest tech topics)\b/i;
+// "send bob his latest photos", "email the signed pdf": up to two words may describe the thing.
+const ATTACHMENT = /^(?:send|email|share|forward|attach)\s+(?:\w+\s+)?(?:the|my|this|these|those|a|an|his|her|their|our|your)\s+(?:[\w'-]+\s+){0,2}?(?:file|files|photo|photos|picture|pictures|pic|pics|image|images|document|documents|attachment|attachments|pdf|report|video|videos|docs)\b/i;
+/** Fetching mail ("fetch my new emails", "sync my mail") is reading the inbox. */
+const LOAD_MAIL = /^(?:load|reload|fetch|download|refresh|sync|retrieve|get\s+(?=(?:my|new|any|all|unread|latest|recent)\b))\s*(?:up\s+)?(?:(?:my|the|new|any|all|unread|latest|recent|incoming)\s+)*(?:e-?mails?|mails?|messages|inbox)\b/i;
+/** A bare "new address" / "new contact" / "new number": saving someone, which has its own command. */
+const BARE_CONTACT = /^(?:a\s+)?(?:new|another|add(?:\s+a)?)\s+(?:contact|address|e-?mail address|number|phone number)s?\s*[.!?]*$/i;
 
 /** The topic of a non-send request at the start of `s` (fillers already removed), or null. */
 export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
@@ -27,8 +34,10 @@ export function nonSendTopic(s: string, hasAddress = false): ReplyTopic | null {
   // "email notifications", "text settings": a feature of the phone, not a message.
   if (/^(?:e-?mail|text|message|sms)\s+(?:notifications?|settings|alerts?|account|inbox|app|preferences)\s*[?.!]*$/i.test(t)) return 'inbox';
   if (REMINDER.test(t)) return 'reminder';
+  if (LOAD_MAIL.test(t)) return 'inbox';
+  if (BARE_CONTACT.test(t)) return 'contacts';
   if (THREAD_REPLY.test(t) && !/^open\s+(?:up\s+)?(?:a\s+)?new\b/i.test(t)) return 'inbox';
-  if (MONEY.test(t)) return 'money';
+  if (MONEY.test(t) || MONEY_TO_PERSON.test(t)) return 'money';
   if (LOCATION_HEAD.test(t) && LOCATION.test(t)) return 'location';
   if (ATTACHMENT.test(t)) return 'attachment';
   if (/^(?:tell|let)\s+\S+(?:\s+and\s+\S+)?\s+(?:know\s+)?(?:where\s+(?:i|we)\b|my\s+location)/i.test(t)) return 'location';
@@ -63,7 +72,8 @@ function topicOfQuestion(t: string): ReplyTopic {
   if (/\b(?:e-?mails?|mail|mails|inbox|messages?|texts?|wrote|write me|emailed|mailed|responded|got in touch|sender|subject)\b/i.test(t)) return 'inbox';
   if (/\b(?:calendar|meeting|meetings|schedule|appointment|event)\b/i.test(t)) return 'calendar';
   if (/\b(?:notifications|facebook|instagram|twitter|social)\b/i.test(t)) return 'social';
-  return 'other';
+  // A question about anything else: say plainly that relaybot does not answer questions.
+  return 'question';
 }
 
 /** A whole-utterance greeting, thanks or small talk. */

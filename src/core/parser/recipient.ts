@@ -21,7 +21,7 @@ export interface RecipientMatch {
 
 /** Words that open a body right after a name: "text bob and tell him…", "text bob saying…". */
 export const CONNECTOR_START =
-  /^\s*(?:[,:;"]|[—–]|-\s|and\s+(?:tell|ask|let|say|inform|remind|invite|give|send|then)\b|(?:tell|telling|ask|asking|let|say|saying|says|that|which|who|to|with|about|regarding|re:|via|by|on|over|through|using|in|for\s+me|please|now|the\s+message|message:|text:|subject|body|(?:a|an)\s+(?:text|message|e-?mail|mail|whats ?app|telegram|sms|note|line|push|notification|dm)\b)\b|$)/i;
+  /^\s*(?:[,:;"]|[—–]|-\s|and\s+(?:tell|ask|let|say|inform|remind|invite|give|send|then)\b|and\s+(?:an?\s+)?(?:text|message|e-?mail|mail|whats ?app|telegram|sms)\s*$|(?:tell|telling|ask|asking|let|say|saying|says|that|which|who|to|with|about|regarding|re:|via|by|on|over|through|using|in|for\s+me|please|now|the\s+message|message:|text:|subject|body|(?:a|an)\s+(?:text|message|e-?mail|mail|whats ?app|telegram|sms|note|line|push|notification|dm)\b)\b|$)/i;
 
 const NAME_WORD = /^[a-z][a-z.'-]*$/i;
 function isNameWord(raw: string | undefined): raw is string {

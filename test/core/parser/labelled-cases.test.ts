@@ -16,9 +16,9 @@ const outcomes = cases.map((c) =>
 const score = scoreLabelled(cases, outcomes);
 
 describe('labelled cases (offline parser)', () => {
-  it('has a real set of cases: 80–150, with sends, questions and negatives', () => {
+  it('has a real set of cases: 80–200, with sends, questions and negatives', () => {
     expect(cases.length).toBeGreaterThanOrEqual(80);
-    expect(cases.length).toBeLessThanOrEqual(150);
+    expect(cases.length).toBeLessThanOrEqual(200);
     expect(score.explicit).toBeGreaterThanOrEqual(50);
     expect(score.negatives).toBeGreaterThanOrEqual(20);
     expect(score.questions).toBeGreaterThanOrEqual(10);
