@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labelledCaseSchema, readJsonl } from '../../../eval/cases.js';
-import { scoreLabelled, toOutcome } from '../../../eval/score.js';
+import { labelledCaseSchema, readJsonl } from '../../eval/cases.js';
+import { scoreLabelled, toOutcome } from '../../eval/score.js';
 import { FALLBACK, parseOffline } from '../../../src/core/parser/index.js';
 
 /**

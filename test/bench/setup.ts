@@ -10,8 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startFakeRelay, type FakeRelay } from '../test/fakes/relay-server.js';
-import { startFakeSlackApi, type FakeSlackApi } from '../test/fakes/slack-api.js';
+import { startFakeRelay, type FakeRelay } from '../fakes/relay-server.js';
+import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';

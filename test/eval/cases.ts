@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { channelSchema } from '../src/core/send-request.js';
+import { channelSchema } from '../../src/core/send-request.js';
 
 /** One line of the shared corpus (CLINC150 + SLURP), as described in its README. */
 export const corpusRowSchema = z.object({

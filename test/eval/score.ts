@@ -1,5 +1,5 @@
-import type { Interpretation } from '../src/core/interpretation.js';
-import { normaliseInput } from '../src/core/parser/index.js';
+import type { Interpretation } from '../../src/core/interpretation.js';
+import { normaliseInput } from '../../src/core/parser/index.js';
 import type { CorpusRow, LabelledCase } from './cases.js';
 
 /** What an interpreter did with one utterance, reduced to what the scores need. */

@@ -7,14 +7,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Interpretation, InterpretContext } from '../src/core/interpretation.js';
-import { createOfflineInterpreter, FALLBACK } from '../src/core/parser/index.js';
-import type { Interpreter } from '../src/core/ports.js';
+import type { Interpretation, InterpretContext } from '../../src/core/interpretation.js';
+import { createOfflineInterpreter, FALLBACK } from '../../src/core/parser/index.js';
+import type { Interpreter } from '../../src/core/ports.js';
 import { labelledCaseSchema, readCorpus, readJsonl, type LabelledCase } from './cases.js';
 import { corpusRows, labelledRows, merge, table } from './report.js';
 import { scoreCorpus, scoreLabelled, toOutcome, type CorpusScore, type LabelledScore, type Outcome } from './score.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusFile = path.resolve(repoRoot, '../shared/datasets/utterances.jsonl');
 const labelledFile = path.resolve(repoRoot, 'test/fixtures/labelled-cases.jsonl');
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
@@ -34,7 +34,7 @@ async function candidates(): Promise<Candidate[]> {
   const apiKey = process.env.OPENAI_API_KEY;
   if (apiKey) {
     // Imported only when wanted, so the eval runs without the model adapter's dependencies.
-    const { createOpenAIInterpreter } = await import('../src/adapters/openai/index.js');
+    const { createOpenAIInterpreter } = await import('../../src/adapters/openai/index.js');
     const interpreter = createOpenAIInterpreter({ apiKey, baseURL: process.env.OPENAI_BASE_URL, model: process.env.OPENAI_MODEL });
     // One probe first: an unreachable model is one line, not a column of errors.
     try {

@@ -4,7 +4,7 @@
  * runs after it, so we also wait for every draft card to reach its response_url.
  */
 import { createHmac } from 'node:crypto';
-import command from '../test/fixtures/slack/slash-command.json' with { type: 'json' };
+import command from '../fixtures/slack/slash-command.json' with { type: 'json' };
 import { SIGNING_SECRET, type BenchSystem } from './setup.js';
 import { percentile, pool, waitFor } from './stats.js';
 
