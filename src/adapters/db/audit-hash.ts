@@ -12,18 +12,12 @@
  * Changing any of this invalidates every existing chain, so don't.
  */
 import { createHash } from 'node:crypto';
-import type { Actor } from '../../core/send-request.js';
+import type { AuditEntry } from '../../core/ports.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface HashedEntry {
-  seq: number;
-  at: Date;
-  actor: Actor | null;
-  action: string;
-  draftId: string | null;
-  details: Record<string, unknown>;
-}
+/** The fields of an audit entry that its hash covers. */
+export type HashedEntry = Pick<AuditEntry, 'seq' | 'at' | 'actor' | 'action' | 'draftId' | 'details'>;
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;

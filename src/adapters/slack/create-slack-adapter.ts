@@ -1,28 +1,20 @@
 import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Router } from 'express';
-import type { RelayBot } from '../../app/relaybot.js';
 import { AppError } from '../../core/errors.js';
-import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger, Notifier } from '../../core/ports.js';
+import type { Notifier } from '../../core/ports.js';
 import { boltLogger } from './bolt-logger.js';
 import { CardUpdater, describe } from './card-updater.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { registerEditModal } from './listeners/edit-modal.js';
 import { registerEvents } from './listeners/events.js';
-import type { ListenerDeps } from './listeners/listener-deps.js';
+import type { ListenerDeps, SlackPorts } from './listeners/listener-deps.js';
 import { makeAllowCheck, makeNameResolver } from './people.js';
 import { rejectFutureTimestamps } from './timestamp-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export interface SlackAdapterDeps {
-  bot: RelayBot;
-  contacts: ContactBook;
-  /** For `setCardRef`: where each card lives, so any replica can redraw it. */
-  drafts: DraftStore;
-  dedupe: InboundDedupe;
-  clock: Clock;
-  logger: Logger;
+export interface SlackAdapterDeps extends SlackPorts {
   botToken: string;
   signingSecret: string;
   /** Set: Socket Mode (no HTTP route). Unset: HTTP at POST /slack/events. */

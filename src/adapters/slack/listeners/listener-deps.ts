@@ -7,14 +7,19 @@ import { describe } from '../card-updater.js';
 import { postToResponseUrl } from '../response-url.js';
 import { escapeMrkdwn } from '../slack-text.js';
 
-/** What every listener needs; built once by createSlackAdapter. */
-export interface ListenerDeps {
+/** The app's use cases and ports the Slack adapter works with. */
+export interface SlackPorts {
   bot: RelayBot;
   contacts: ContactBook;
+  /** For `setCardRef`: where each card lives, so any replica can redraw it. */
   drafts: DraftStore;
   dedupe: InboundDedupe;
   clock: Clock;
   logger: Logger;
+}
+
+/** What every listener needs; built once by createSlackAdapter. */
+export interface ListenerDeps extends SlackPorts {
   defaultRegion: string;
   client: webApi.WebClient;
   updater: CardUpdater;
