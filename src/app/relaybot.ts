@@ -94,7 +94,8 @@ export class RelayBot {
       if (understood.kind === 'reply') return { text: understood.text, draft: null };
 
       const request = validateSendRequest(understood.request, this.deps.defaultRegion);
-      const isContact = understood.viaContact || (await stores.contacts.has(scope, request.channel, request.to));
+      // The contact book is consulted only when the policy restricts recipients to it.
+      const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
       assertAllowed(policy, request, isContact);
       assertWithinRateLimits(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now));
 
@@ -104,7 +105,7 @@ export class RelayBot {
         {
           actor: input.actor,
           action: 'draft.created',
-          details: { request, interpreter: this.deps.interpreter.name, viaContact: isContact },
+          details: { request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact },
         },
       );
       this.metrics.draftCreated(draft.channel);

@@ -134,3 +134,23 @@ describe.each(testDatabaseTargets())('RelayBot end to end on $name', (target) =>
     expect(await app.stores.audit.verify()).toMatchObject({ ok: true });
   });
 });
+
+describe('RelayBot with a contacts-only policy', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ policy: { contactsOnly: true } });
+    await app.stores.contacts.save('web', 'Bob', 'sms', '+15551234567', new Date());
+  });
+  afterAll(() => app?.close());
+
+  it('drafts to a saved contact, by name or typed number, and refuses anyone else', async () => {
+    const actor = person();
+    const byNumber = await app.bot.handleMessage({ actor, conversation, text: 'text +15551234567 lunch at noon' });
+    expect(byNumber.draft?.to).toBe('+15551234567');
+    const byName = await app.bot.handleMessage({ actor, conversation: { platform: 'web', chatId: 'chat-2' }, text: 'text bob lunch at noon' });
+    expect(byName.draft?.to).toBe('+15551234567');
+    const stranger = await app.bot.handleMessage({ actor, conversation, text: 'text +15557654321 lunch at noon' });
+    expect(stranger).toMatchObject({ draft: null, refused: 'denied:recipient' });
+    expect(stranger.text).toContain('not in the contact book');
+  });
+});
