@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors.js';
+import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, type Draft, type DraftPatch } from '../core/draft.js';
 import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, type Policy } from '../core/policy.js';
 import type {
@@ -205,7 +205,7 @@ export class RelayBot {
   /** Load a draft and check that `actor` may decide it now; refusals are audited and thrown as sentences. */
   private async loadDecidable(id: string, actor: Actor, action: 'confirm' | 'cancel' | 'edit'): Promise<Draft> {
     const draft = await this.deps.stores.drafts.get(id);
-    if (!draft) throw new AppError('not_found:draft', 'That draft does not exist (any more).');
+    if (!draft) throw draftNotFound();
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
       await this.refuse(draft, actor, action, refusal);
@@ -227,7 +227,7 @@ export class RelayBot {
   private async lost(id: string, action: 'confirm' | 'cancel' | 'edit'): Promise<never> {
     this.metrics.decision(action, 'conflict');
     const current = await this.deps.stores.drafts.get(id);
-    throw current ? this.notPendingError(current) : new AppError('not_found:draft', 'That draft does not exist (any more).');
+    throw current ? this.notPendingError(current) : draftNotFound();
   }
 
   private notPendingError(draft: Draft): AppError {

@@ -53,6 +53,9 @@ export class AppError extends Error {
   }
 }
 
+/** The one refusal for a draft id that matches nothing (never existed, or a tampered button value). */
+export const draftNotFound = (): AppError => new AppError('not_found:draft', 'That draft does not exist (any more).');
+
 /** The sentence to show a person for any thrown value: ours verbatim, anything else generic. */
 export function userMessage(error: unknown): string {
   if (error instanceof AppError) return error.message;

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import { AppError, draftNotFound } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { channelSchema, type Actor } from '../../core/send-request.js';
 import type { RelayBot } from '../../app/relaybot.js';
@@ -57,7 +57,7 @@ export function draftsRoutes(deps: DraftsRoutesDeps): Router {
   router.get('/api/drafts/:id', async (req, res) => {
     const draft = await deps.bot.getDraft(req.params.id);
     if (!draft) {
-      sendAppError(res, new AppError('not_found:draft', 'That draft does not exist (any more).'));
+      sendAppError(res, draftNotFound());
       return;
     }
     view(res, 200, draft);
