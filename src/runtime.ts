@@ -75,7 +75,9 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
 
 export async function buildRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const database = overrides.database ?? (await openConfiguredDatabase(config, logger));
-  const stores = createStores(database);
+  const stores = createStores(database, logger);
+  // Audit events a crashed process committed but never chained: chain them now.
+  stores.auditSealer.nudge();
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
@@ -100,6 +102,8 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance,
     async close(graceMs = 10_000) {
       await Promise.all([sweeper.stop(), maintenance.stop(), worker.stop(graceMs)]);
+      // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).
+      await stores.auditSealer.flush().catch((err: unknown) => logger.warn({ err }, 'could not seal the last audit entries; the next start will'));
       await database.close();
     },
   };

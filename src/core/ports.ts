@@ -44,8 +44,8 @@ export type AuditVerifyResult =
   | { ok: false; count: number; brokenSeq: number; reason: string };
 
 export interface AuditLog {
-  /** Append one entry to the hash chain (serialised across processes). */
-  append(event: AuditEventInput): Promise<AuditEntry>;
+  /** Record one entry durably; it is linked into the hash chain moments later (one chain across processes). */
+  append(event: AuditEventInput): Promise<void>;
   /** Entries matching the filter, newest first. */
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
   /** Walk the whole chain from the first entry; report the first one whose hash does not match. */

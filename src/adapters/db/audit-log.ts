@@ -1,67 +1,66 @@
 /**
- * The tamper-evident audit log. `appendAudit` runs inside a caller's
- * transaction, so a store writes its change and its audit entry atomically;
- * `createAuditLog` is the AuditLog port on top of it.
+ * The tamper-evident audit log. A store records its change and the audit
+ * event atomically — `appendAudit` in its transaction, or `auditForEach` in
+ * the same statement — into `audit_pending`; the sealer (audit-sealer.ts)
+ * then links committed events into the hash chain in `audit_events`.
+ * `createAuditLog` is the AuditLog port: reads seal first, so they see every
+ * committed event.
  */
 import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { AuditEntry, AuditEventInput, AuditFilter, AuditLog, AuditVerifyResult } from '../../core/ports.js';
 import type { Actor, Platform } from '../../core/send-request.js';
 import { GENESIS_HASH, entryHash } from './audit-hash.js';
+import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb, AppTx } from './client.js';
 import { redactDetails } from './redact.js';
-import { auditEvents, type AuditEventRow } from './schema.js';
+import { auditEvents, auditPending, type AuditEventRow } from './schema.js';
 
-/**
- * Arbitrary constant naming the transaction-scoped advisory lock that
- * serialises appends: every process reads the chain's tail and writes the next
- * link while holding it, so concurrent appends can never fork the chain.
- */
-const AUDIT_LOCK_KEY = 7_265_108_002;
 const VERIFY_PAGE = 500;
 
-/**
- * Append one entry to the chain within `tx`, a transaction: the entry commits
- * or rolls back with the caller's change. The lock is held until `tx` ends,
- * so call this last in the transaction, after taking any row locks.
- */
-export async function appendAudit(tx: AppTx, event: AuditEventInput, at: Date = new Date()): Promise<AuditEntry> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
+/** The `audit_pending` column values for one event. Secrets are redacted here, before anything is stored. */
+export function pendingAuditValues(event: AuditEventInput, at: Date) {
   const actor = event.actor ? normaliseActor(event.actor) : null;
-  const entry = {
-    seq: (last?.seq ?? 0) + 1,
+  return {
     at,
-    actor,
+    actorPlatform: actor?.platform ?? null,
+    actorUserId: actor?.userId ?? null,
+    actorName: actor?.name ?? null,
     action: event.action,
     draftId: event.draftId ?? null,
     details: redactDetails(event.details),
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = entryHash(prevHash, entry);
-  await tx.insert(auditEvents).values({
-    seq: entry.seq,
-    at: entry.at,
-    actorPlatform: actor?.platform ?? null,
-    actorUserId: actor?.userId ?? null,
-    actorName: actor?.name ?? null,
-    action: entry.action,
-    draftId: entry.draftId,
-    details: entry.details,
-    prevHash,
-    hash,
-  });
-  return { ...entry, prevHash, hash };
 }
 
-export function createAuditLog(db: AppDb): AuditLog {
+/**
+ * Record `event` within `tx`: it commits or rolls back with the caller's
+ * change, and the sealer links it into the chain right after (nudge it once
+ * the transaction has committed).
+ */
+export async function appendAudit(tx: AppTx | AppDb, event: AuditEventInput, at: Date = new Date()): Promise<void> {
+  await tx.insert(auditPending).values(pendingAuditValues(event, at));
+}
+
+/**
+ * The same, as a statement to put in a CTE of a data-modifying query: one
+ * audit row per row of `source` (a CTE that returns drafts), with the draft's
+ * id. So "update the draft, queue its job, audit it" is one round trip, and
+ * the audit row exists exactly when the update matched.
+ */
+export function auditForEach(source: SQL, event: AuditEventInput, at: Date, details: SQL = sql`${JSON.stringify(pendingAuditValues(event, at).details)}::jsonb`): SQL {
+  const v = pendingAuditValues(event, at);
+  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
+    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${source}.id, ${details} from ${source}`;
+}
+
+export function createAuditLog(db: AppDb, sealer: AuditSealer): AuditLog {
   return {
-    append: (event) => db.transaction((tx) => appendAudit(tx, event)),
+    async append(event) {
+      await appendAudit(db, event);
+      sealer.nudge();
+    },
 
     async list(filter: AuditFilter = {}) {
+      await sealer.flush();
       const conditions: SQL[] = [];
       if (filter.draftId) conditions.push(eq(auditEvents.draftId, filter.draftId));
       if (filter.actor) {
@@ -83,6 +82,7 @@ export function createAuditLog(db: AppDb): AuditLog {
     },
 
     async verify(): Promise<AuditVerifyResult> {
+      await sealer.flush();
       let prevHash = GENESIS_HASH;
       let expectedSeq = 1;
       let count = 0;

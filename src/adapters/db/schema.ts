@@ -77,9 +77,10 @@ export type NewDeliveryRow = typeof deliveries.$inferInsert;
 
 /**
  * Append-only, hash-chained audit log. A trigger (migration
- * `audit_append_only`) refuses UPDATE, DELETE and TRUNCATE. `seq` is assigned
- * by the appender as last + 1 under an advisory lock, so the chain has no gaps
- * even when a transaction rolls back; the identity is only a fallback.
+ * `audit_append_only`) refuses UPDATE, DELETE and TRUNCATE. Rows arrive here
+ * only through the sealer (audit-sealer.ts), which moves committed
+ * `audit_pending` rows over in batches under an advisory lock and assigns
+ * `seq` as last + 1, so the chain has no gaps; the identity is only a fallback.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -103,6 +104,25 @@ export const auditEvents = pgTable(
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type NewAuditEventRow = typeof auditEvents.$inferInsert;
+
+/**
+ * Audit events committed with the change they describe (same transaction,
+ * usually the same statement) but not yet linked into the chain. Appending
+ * here takes no lock, so writers never queue behind one another; the sealer
+ * chains them within milliseconds. A trigger refuses UPDATE and TRUNCATE;
+ * DELETE is how the sealer hands a row over to `audit_events`.
+ */
+export const auditPending = pgTable('audit_pending', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  at: at('at').notNull(),
+  actorPlatform: text('actor_platform'),
+  actorUserId: text('actor_user_id'),
+  actorName: text('actor_name'),
+  action: text('action').notNull(),
+  draftId: text('draft_id'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+});
+export type AuditPendingRow = typeof auditPending.$inferSelect;
 
 /** Contact books. `nameKey` is the lower-cased name (matching is case-insensitive); `name` is as typed. */
 export const contacts = pgTable(

@@ -1,6 +1,7 @@
 /** All the database-backed ports, built over one open database. */
-import type { AuditLog, ContactBook, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe } from '../../core/ports.js';
+import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
+import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
 import { createConversationStore } from './conversation-store.js';
@@ -15,16 +16,20 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  /** Links committed audit events into the chain; flush it before closing the database. */
+  auditSealer: AuditSealer;
 }
 
-export function createStores(database: Database): Stores {
+export function createStores(database: Database, logger?: Logger): Stores {
   const { db } = database;
+  const auditSealer = createAuditSealer(db, logger);
   return {
-    drafts: createDraftStore(db),
-    deliveries: createDeliveryQueue(db),
-    audit: createAuditLog(db),
+    drafts: createDraftStore(db, auditSealer),
+    deliveries: createDeliveryQueue(db, auditSealer),
+    audit: createAuditLog(db, auditSealer),
     contacts: createContactBook(db),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    auditSealer,
   };
 }

@@ -26,17 +26,46 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   });
   afterAll(() => database?.drop());
 
+  /** Append, then read the entry back from the chain (reads seal what is pending first). */
+  async function appendAndRead(input: Parameters<Stores['audit']['append']>[0]) {
+    await stores.audit.append(input);
+    const [entry] = await stores.audit.list({ limit: 1 });
+    return entry!;
+  }
+
   it('chains every entry to the one before and verifies the whole chain', async () => {
     const ada = freshActor();
-    const first = await stores.audit.append(event('test.first', ada, { n: 1 }));
-    const second = await stores.audit.append(event('test.second', null));
+    const first = await appendAndRead(event('test.first', ada, { n: 1 }));
+    const second = await appendAndRead(event('test.second', null));
     expect(second.seq).toBe(first.seq + 1);
     expect(second.prevHash).toBe(first.hash);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
-    // Appends from many callers at once still form one unbroken chain.
-    await Promise.all(Array.from({ length: 8 }, (_, i) => stores.audit.append(event('test.concurrent', ada, { i }))));
+    // Appends from many callers at once, sealed by two sealers (as two replicas would), still form one unbroken chain.
+    const replica = createStores(database);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? replica : stores).audit.append(event('test.concurrent', ada, { i }))));
+    await Promise.all([replica.auditSealer.flush(), stores.auditSealer.flush()]);
     const result = await stores.audit.verify();
-    expect(result).toEqual({ ok: true, count: second.seq + 8 });
+    expect(result).toEqual({ ok: true, count: second.seq + 16 });
+    const concurrent = await stores.audit.list({ actor: `${ada.platform}:${ada.userId}`, limit: 100 });
+    expect(concurrent.filter((e) => e.action === 'test.concurrent').map((e) => e.details.i).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 16 }, (_, i) => i),
+    );
+  });
+
+  it('chains events a process committed but never sealed (it crashed) at the next read', async () => {
+    // appendAudit alone is what a store does inside its transaction; the sealer is never told.
+    await appendAudit(database.db, event('test.unsealed', null, { n: 1 }));
+    const [pending] = (await database.db.execute(sql`select count(*)::int as n from audit_pending`)).rows as { n: number }[];
+    expect(pending?.n).toBeGreaterThan(0);
+    expect((await createStores(database).audit.list({ limit: 1 }))[0]).toMatchObject({ action: 'test.unsealed' });
+    expect((await stores.audit.verify()).ok).toBe(true);
+  });
+
+  it('has the database refuse rewriting a pending audit event', async () => {
+    for (const statement of [sql`update audit_pending set action = 'x'`, sql`truncate audit_pending`]) {
+      const error = await database.db.execute(statement).then(() => null, (e: unknown) => e);
+      expect(errorText(error)).toMatch(/audit_pending is append-only: (UPDATE|TRUNCATE) is not allowed/);
+    }
   });
 
   it('writes nothing when the surrounding transaction rolls back', async () => {
@@ -51,7 +80,7 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   });
 
   it('redacts secrets in details before storing and hashing, but keeps the idempotency key', async () => {
-    const entry = await stores.audit.append(
+    const entry = await appendAndRead(
       event('relay.attempt', null, {
         idempotency_key: 'relaybot-123',
         apiKey: 'k-1',
@@ -101,8 +130,8 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   });
 
   it('names the first tampered entry when someone edits a row with the trigger switched off', async () => {
-    const victim = await stores.audit.append(event('draft.created', freshActor(), { text: 'Pay invoice 17' }));
-    await stores.audit.append(event('test.after'));
+    const victim = await appendAndRead(event('draft.created', freshActor(), { text: 'Pay invoice 17' }));
+    await appendAndRead(event('test.after'));
     await withTriggersOff(sql`update audit_events set details = '{"text":"Pay invoice 71"}' where seq = ${victim.seq}`);
     expect(await stores.audit.verify()).toEqual({ ok: false, count: victim.seq - 1, brokenSeq: victim.seq, reason: expect.stringMatching(/hash mismatch/) });
 
@@ -112,8 +141,8 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   });
 
   it('names a deleted entry as missing', async () => {
-    const victim = await stores.audit.append(event('draft.confirmed', null, { n: 1 }));
-    await stores.audit.append(event('test.after'));
+    const victim = await appendAndRead(event('draft.confirmed', null, { n: 1 }));
+    await appendAndRead(event('test.after'));
     await withTriggersOff(sql`delete from audit_events where seq = ${victim.seq}`);
     expect(await stores.audit.verify()).toMatchObject({ ok: false, brokenSeq: victim.seq, reason: expect.stringMatching(/missing/) });
 

@@ -1,0 +1,122 @@
+/**
+ * Links pending audit events into the hash chain. Writers insert into
+ * `audit_pending` inside their own transaction (no lock, no waiting on one
+ * another); the sealer then moves committed rows into `audit_events` in
+ * batches, in commit order, computing each link from the previous one. One
+ * sealer at a time across all replicas (a transaction-scoped advisory lock),
+ * and the move is one transaction, so a crash leaves rows pending, never lost
+ * or chained twice.
+ *
+ * Why not chain inside each writer's transaction: the chain's tail is one hot
+ * spot, so every confirm, claim and delivery on every replica would queue for
+ * it until commit. Batching turns N tail reads and lock waits into one.
+ */
+import { asc, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { Logger } from '../../core/ports.js';
+import type { Platform } from '../../core/send-request.js';
+import { GENESIS_HASH, entryHash } from './audit-hash.js';
+import type { AppDb } from './client.js';
+import { auditEvents, auditPending } from './schema.js';
+
+/** Arbitrary constant naming the advisory lock that makes one sealer at a time. */
+const SEAL_LOCK_KEY = 7_265_108_002;
+const BATCH = 500;
+/** Another process holds the seal lock: look again this soon, since it may have missed our rows. */
+const BUSY_RETRY_MS = 25;
+/**
+ * A write waits this long before sealing starts, so a burst of writes is
+ * chained in one batch rather than one run each. Readers never wait for it:
+ * they flush.
+ */
+const GATHER_MS = 20;
+
+export interface AuditSealer {
+  /** Rows were just committed: seal them soon (coalesces; never throws). */
+  nudge(): void;
+  /** Seal everything committed so far, waiting for another sealer if need be. Readers call this first. */
+  flush(): Promise<void>;
+  /** Wait for a sealing run in progress (before closing the database). */
+  idle(): Promise<void>;
+}
+
+export function createAuditSealer(db: AppDb, logger?: Logger): AuditSealer {
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  /** One batch; returns how many rows it chained, or null when another process holds the lock. */
+  async function sealBatch(wait: boolean): Promise<number | null> {
+    return db.transaction(async (tx) => {
+      if (wait) {
+        await tx.execute(sql`select pg_advisory_xact_lock(${SEAL_LOCK_KEY}::bigint)`);
+      } else {
+        const { rows } = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}::bigint) as locked`);
+        if (!rows[0]?.locked) return null;
+      }
+      // The chain's tail rides along with the batch: one round trip for both.
+      const pending = await tx
+        .select({
+          row: getTableColumns(auditPending),
+          tailSeq: sql<number | null>`(select seq from audit_events order by seq desc limit 1)`.mapWith(Number),
+          tailHash: sql<string | null>`(select hash from audit_events order by seq desc limit 1)`,
+        })
+        .from(auditPending)
+        .orderBy(asc(auditPending.id))
+        .limit(BATCH);
+      if (pending.length === 0) return 0;
+      let seq = pending[0]!.tailSeq ?? 0;
+      let prevHash = pending[0]!.tailHash ?? GENESIS_HASH;
+      const links = pending.map(({ row }) => {
+        seq += 1;
+        const actor = row.actorPlatform === null ? null : { platform: row.actorPlatform as Platform, userId: row.actorUserId ?? '', name: row.actorName ?? undefined };
+        const hash = entryHash(prevHash, { seq, at: row.at, actor, action: row.action, draftId: row.draftId, details: row.details });
+        const link = { seq, at: row.at, actorPlatform: row.actorPlatform, actorUserId: row.actorUserId, actorName: row.actorName, action: row.action, draftId: row.draftId, details: row.details, prevHash, hash };
+        prevHash = hash;
+        return link;
+      });
+      // Move them in one statement: remove from pending, add to the chain.
+      const moved = db.$with('moved').as(db.delete(auditPending).where(inArray(auditPending.id, pending.map(({ row }) => row.id))).returning({ id: auditPending.id }));
+      await tx.with(moved).insert(auditEvents).values(links);
+      return pending.length;
+    });
+  }
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      const sealed = await sealBatch(false);
+      if (sealed === null) {
+        await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+        again = true;
+      } else if (sealed === BATCH) {
+        again = true;
+      }
+    } while (again);
+  }
+
+  const sealer: AuditSealer = {
+    nudge() {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS))
+        .then(drain)
+        .catch((err: unknown) => logger?.warn({ err }, 'could not seal audit entries; they stay pending until the next write or read'))
+        .finally(() => {
+          running = null;
+          // A write that committed as the last batch finished still needs its run.
+          if (again) sealer.nudge();
+        });
+    },
+
+    async flush() {
+      await running;
+      while ((await sealBatch(true)) === BATCH);
+    },
+
+    async idle() {
+      await running;
+    },
+  };
+  return sealer;
+}
