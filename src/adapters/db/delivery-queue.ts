@@ -5,130 +5,155 @@
  * job becomes due again and the next claim gets it as the next attempt, with
  * the draft's unchanged idempotency key so the relay can drop a duplicate.
  *
- * LOCK ORDER, in every transaction here: the deliveries row, then the drafts
- * row, then the audit lock (appendAudit, always last). One order everywhere
- * means a claim and a late succeed/fail on the same job wait for each other
- * instead of deadlocking.
+ * LOCK ORDER, in every statement here: the deliveries row, then the drafts
+ * row. One order everywhere means a claim and a late succeed/fail on the same
+ * job wait for each other instead of deadlocking. Audit events go to
+ * `audit_pending`, which takes no lock.
  */
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import type { Draft } from '../../core/draft.js';
 import type { AuditEventInput, DeliveryJob, DeliveryQueue } from '../../core/ports.js';
-import { appendAudit } from './audit-log.js';
-import type { AppDb, AppTx } from './client.js';
+import { appendAudit, auditForEach, pendingAuditValues } from './audit-log.js';
+import { batched, settled } from './batcher.js';
+import type { AuditSealer } from './audit-sealer.js';
+import type { AppDb } from './client.js';
 import { aboutDraft } from './draft-store.js';
-import { toDraft } from './draft-rows.js';
+import { draftFromSql } from './draft-rows.js';
 import { deliveries, drafts } from './schema.js';
 
-export function createDeliveryQueue(db: AppDb): DeliveryQueue {
-  /** Close a job whose draft is `sending`: set the draft's outcome, mark the job done, audit. */
-  async function finish(
-    draftId: string,
-    outcome: { status: 'sent' | 'failed'; dryRun?: boolean; relayMessageId?: string | null; failureReason?: string },
-    now: Date,
-    audit: AuditEventInput,
-  ): Promise<Draft | null> {
-    return db.transaction(async (tx) => {
-      await lockJob(tx, draftId);
-      const [row] = await tx
-        .update(drafts)
-        .set({ ...outcome, updatedAt: now })
-        .where(and(eq(drafts.id, draftId), eq(drafts.status, 'sending')))
-        .returning();
-      if (!row) return null;
-      await tx
-        .update(deliveries)
-        .set({ done: true, leaseUntil: null, ...(outcome.failureReason !== undefined && { lastError: outcome.failureReason }) })
-        .where(eq(deliveries.draftId, draftId));
-      await appendAudit(tx, aboutDraft(audit, draftId), now);
-      return toDraft(row);
+interface FinishCall {
+  draftId: string;
+  outcome: { status: 'sent' | 'failed'; dryRun?: boolean; relayMessageId?: string | null; failureReason?: string };
+  now: Date;
+  audit: AuditEventInput;
+}
+
+export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQueue {
+  /**
+   * Close jobs whose drafts are `sending` — outcomes that arrive together
+   * share one statement: each draft's outcome, its job done, its audit event.
+   * The jobs' rows are locked first (the ARRAY subquery runs before any
+   * drafts row is touched), the order a claim uses.
+   */
+  const finish = batched(async (calls: FinishCall[]) => {
+    const first = new Map<string, FinishCall>();
+    for (const call of calls) if (!first.has(call.draftId)) first.set(call.draftId, call);
+    const values = [...first.values()].map((c) => {
+      const audit = pendingAuditValues(aboutDraft(c.audit, c.draftId), c.now);
+      return {
+        id: c.draftId, status: c.outcome.status, dry_run: c.outcome.dryRun ?? null, relay_message_id: c.outcome.relayMessageId ?? null,
+        failure_reason: c.outcome.failureReason ?? null, at: c.now.toISOString(),
+        actor_platform: audit.actorPlatform, actor_user_id: audit.actorUserId, actor_name: audit.actorName, action: audit.action, draft_id: audit.draftId, details: audit.details,
+      };
     });
-  }
+    const { rows } = await db.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
+          id text, status text, dry_run boolean, relay_message_id text, failure_reason text, at timestamptz,
+          actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb)
+      ),
+      d as (
+        update drafts set status = v.status, dry_run = coalesce(v.dry_run, drafts.dry_run),
+          relay_message_id = coalesce(v.relay_message_id, drafts.relay_message_id),
+          failure_reason = coalesce(v.failure_reason, drafts.failure_reason), updated_at = v.at
+        from v
+        where drafts.id = v.id and drafts.status = 'sending'
+          and drafts.id = any(array(select draft_id from deliveries where draft_id in (select id from v) order by draft_id for update))
+        returning drafts.*
+      ),
+      j as (
+        update deliveries set done = true, lease_until = null, last_error = coalesce(v.failure_reason, deliveries.last_error)
+        from v where deliveries.draft_id = v.id and deliveries.draft_id in (select id from d)
+      ),
+      a as (
+        insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
+        select v.at, v.actor_platform, v.actor_user_id, v.actor_name, v.action, v.draft_id, v.details from v join d on d.id = v.id
+      )
+      select * from d`);
+    if (rows.length > 0) sealer.nudge();
+    const finished = new Map(rows.map((row) => [String(row.id), draftFromSql(row)]));
+    return calls.map((call) => settled.value(first.get(call.draftId) === call ? (finished.get(call.draftId) ?? null) : null));
+  });
 
   return {
+    /**
+     * Lease up to `limit` due jobs and mark their drafts `sending`, auditing
+     * each claim, in one statement. SKIP LOCKED: jobs another worker holds
+     * (or is finishing) are passed over, never waited for.
+     */
     async claim(now, leaseMs, limit) {
-      return db.transaction(async (tx) => {
-        const due = await tx
-          .select({ draftId: deliveries.draftId })
-          .from(deliveries)
-          .where(
-            and(
-              not(deliveries.done),
-              lte(deliveries.nextAttemptAt, now),
-              // An expired lease means the worker holding it is gone: crash recovery.
-              or(isNull(deliveries.leaseUntil), lt(deliveries.leaseUntil, now)),
-            ),
-          )
-          .orderBy(asc(deliveries.nextAttemptAt))
-          .limit(limit)
-          .for('update', { skipLocked: true });
-        if (due.length === 0) return [];
-        const leaseUntil = new Date(now.getTime() + leaseMs);
-        const leased = await tx
-          .update(deliveries)
-          .set({ attempts: sql`${deliveries.attempts} + 1`, leaseUntil })
-          .where(inArray(deliveries.draftId, due.map((d) => d.draftId)))
-          .returning({ draftId: deliveries.draftId, attempts: deliveries.attempts });
-        const jobs: DeliveryJob[] = [];
-        for (const job of leased) {
-          const draft = await markSending(tx, job.draftId, job.attempts, now);
-          if (draft) {
-            jobs.push({ draft, attempt: job.attempts });
-          } else {
-            // Not confirmed or sending (should not happen): close the job rather than re-lease it forever.
-            await tx.update(deliveries).set({ done: true, leaseUntil: null, lastError: 'the draft is no longer deliverable' }).where(eq(deliveries.draftId, job.draftId));
-          }
-        }
-        // Audit only after every row lock is taken (see LOCK ORDER above).
-        for (const job of jobs) {
-          await appendAudit(tx, { actor: null, action: 'delivery.claimed', draftId: job.draft.id, details: { attempt: job.attempt, leaseUntil: leaseUntil.toISOString() } }, now);
-        }
-        return jobs;
-      });
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      const { rows } = await db.execute<Record<string, unknown> & { job_id: string; job_attempts: number }>(sql`
+        with due as (
+          select draft_id from deliveries
+          where not done and next_attempt_at <= ${iso(now)}::timestamptz
+            -- An expired lease means the worker holding it is gone: crash recovery.
+            and (lease_until is null or lease_until < ${iso(now)}::timestamptz)
+          order by next_attempt_at
+          limit ${limit}
+          for update skip locked
+        ),
+        leased as (
+          update deliveries set attempts = deliveries.attempts + 1, lease_until = ${iso(leaseUntil)}::timestamptz
+          from due where deliveries.draft_id = due.draft_id
+          returning deliveries.draft_id, deliveries.attempts
+        ),
+        -- confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count.
+        d as (
+          update drafts set status = 'sending', attempts = leased.attempts, updated_at = ${iso(now)}::timestamptz
+          from leased where drafts.id = leased.draft_id and drafts.status in ('confirmed', 'sending')
+          returning drafts.*
+        ),
+        a as (${auditForEach(sql`d`, { actor: null, action: 'delivery.claimed' }, now, sql`jsonb_build_object('attempt', d.attempts, 'leaseUntil', ${iso(leaseUntil)}::text)`)})
+        select leased.draft_id as job_id, leased.attempts as job_attempts, d.* from leased left join d on d.id = leased.draft_id`);
+      const jobs: DeliveryJob[] = [];
+      const stranded: string[] = [];
+      for (const row of rows) {
+        if (row.id) jobs.push({ draft: draftFromSql(row), attempt: Number(row.job_attempts) });
+        else stranded.push(row.job_id);
+      }
+      if (stranded.length > 0) {
+        // Not confirmed or sending (should not happen): close the job rather than re-lease it forever.
+        await db.update(deliveries).set({ done: true, leaseUntil: null, lastError: 'the draft is no longer deliverable' }).where(inArray(deliveries.draftId, stranded));
+      }
+      if (jobs.length > 0) sealer.nudge();
+      return jobs;
     },
 
     succeed: (draftId, result, now, audit) =>
-      finish(draftId, { status: 'sent', dryRun: result.dryRun, relayMessageId: result.relayMessageId }, now, audit),
+      finish({ draftId, outcome: { status: 'sent', dryRun: result.dryRun, relayMessageId: result.relayMessageId }, now, audit }),
 
-    fail: (draftId, reason, now, audit) => finish(draftId, { status: 'failed', failureReason: reason }, now, audit),
+    fail: (draftId, reason, now, audit) => finish({ draftId, outcome: { status: 'failed', failureReason: reason }, now, audit }),
 
     async retryAt(draftId, at, lastError, audit) {
-      await db.transaction(async (tx) => {
+      const retried = await db.transaction(async (tx) => {
         const [job] = await tx
           .update(deliveries)
           .set({ leaseUntil: null, nextAttemptAt: at, lastError })
           .where(and(eq(deliveries.draftId, draftId), not(deliveries.done)))
           .returning({ draftId: deliveries.draftId });
         if (job) await appendAudit(tx, aboutDraft(audit, draftId));
+        return Boolean(job);
       });
+      if (retried) sealer.nudge();
     },
 
     async release(draftId) {
-      await db.transaction(async (tx) => {
+      const released = await db.transaction(async (tx) => {
         // Hand the job back untouched: the attempt never reached the relay, so it does not count.
         const [job] = await tx
           .update(deliveries)
           .set({ leaseUntil: null, attempts: sql`greatest(${deliveries.attempts} - 1, 0)` })
           .where(and(eq(deliveries.draftId, draftId), not(deliveries.done), isNotNull(deliveries.leaseUntil)))
           .returning({ attempts: deliveries.attempts });
-        if (!job) return;
+        if (!job) return false;
         await tx.update(drafts).set({ attempts: job.attempts }).where(eq(drafts.id, draftId));
         await appendAudit(tx, { actor: null, action: 'delivery.released', draftId, details: { attempts: job.attempts } });
+        return true;
       });
+      if (released) sealer.nudge();
     },
   };
 }
 
-/** confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count. */
-async function markSending(tx: AppTx, draftId: string, attempts: number, now: Date): Promise<Draft | null> {
-  const [row] = await tx
-    .update(drafts)
-    .set({ status: 'sending', attempts, updatedAt: now })
-    .where(and(eq(drafts.id, draftId), inArray(drafts.status, ['confirmed', 'sending'])))
-    .returning();
-  return row ? toDraft(row) : null;
-}
-
-/** Take the job's row lock first, so this transaction locks in the same order as a claim. */
-async function lockJob(tx: AppTx, draftId: string): Promise<void> {
-  await tx.select({ draftId: deliveries.draftId }).from(deliveries).where(eq(deliveries.draftId, draftId)).for('update');
-}
+const iso = (at: Date) => at.toISOString();

@@ -1,7 +1,8 @@
 /** Mapping between the `drafts` table and the core `Draft`. */
 import type { Draft, DraftStatus } from '../../core/draft.js';
 import type { Actor, Channel, Platform } from '../../core/send-request.js';
-import type { DraftRow } from './schema.js';
+import { getTableColumns } from 'drizzle-orm';
+import { drafts, type DraftRow } from './schema.js';
 
 export function toDraft(row: DraftRow): Draft {
   return {
@@ -34,3 +35,22 @@ function actor(platform: string, userId: string, name: string | null): Actor {
 export function decidedByColumns(by: Actor, now: Date) {
   return { decidedByPlatform: by.platform, decidedByUserId: by.userId, decidedByName: by.name ?? null, decidedAt: now };
 }
+
+const draftColumns = Object.values(getTableColumns(drafts));
+
+/**
+ * A `drafts` row as a raw statement returns it (snake_case names, driver
+ * values) → the Draft. The hand-written CTE statements return `drafts.*`;
+ * each column's own mapper turns the driver's value into the typed one, as
+ * the query builder would.
+ */
+export function draftFromSql(raw: Record<string, unknown>): Draft {
+  const row: Record<string, unknown> = {};
+  for (const column of draftColumns) {
+    const value = raw[column.name];
+    row[columnKeys.get(column.name)!] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return toDraft(row as DraftRow);
+}
+
+const columnKeys = new Map(Object.entries(getTableColumns(drafts)).map(([key, column]) => [column.name, key]));

@@ -1,29 +1,28 @@
 /**
- * DraftStore over Drizzle. Each mutation and its audit entry share one
- * transaction. Decisions are single conditional UPDATEs (`… AND status =
+ * DraftStore over Drizzle. Each mutation and its audit entry are one
+ * statement (a data-modifying CTE). Decisions are single conditional UPDATEs (`… AND status =
  * 'pending' AND expires_at > now`), so of two concurrent clicks — on one
  * process or many — exactly one matches a row; the other gets null.
  * The audit entry is written only when the change happened; a caller that
  * gets null audits the refusal itself (AuditLog.append).
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Draft, DraftPatch } from '../../core/draft.js';
 import type { RateCounts } from '../../core/policy.js';
 import type { AuditEventInput, DraftStore, NewDraft } from '../../core/ports.js';
 import type { Actor, Channel } from '../../core/send-request.js';
-import { appendAudit } from './audit-log.js';
-import type { AppDb, AppTx } from './client.js';
-import { decidedByColumns, toDraft } from './draft-rows.js';
-import { deliveries, drafts, type DraftRow } from './schema.js';
+import { appendAudit, auditForEach } from './audit-log.js';
+import type { AuditSealer } from './audit-sealer.js';
+import type { AppDb } from './client.js';
+import { batched, settled } from './batcher.js';
+import { COUNTED_STATUSES, createConfirm } from './draft-confirm.js';
+import { decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
+import { drafts } from './schema.js';
 
-/** Statuses that count against rate limits: the message was (or is being) sent. */
-const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Advisory lock that serialises rate-limited confirms across processes (the audit chain uses …002). */
-const RATE_LOCK_KEY = 7_265_108_003;
 
 /** The audit event, about this draft unless the caller named another. */
 export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput => ({ ...audit, draftId: audit.draftId ?? draftId });
@@ -31,81 +30,72 @@ export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventI
 /** Conditions under which a draft may still be decided at `now`. */
 const decidable = (id: string, now: Date) => and(eq(drafts.id, id), eq(drafts.status, 'pending'), gt(drafts.expiresAt, now));
 
-export function createDraftStore(db: AppDb): DraftStore {
-  /** Run one conditional UPDATE; when it matched, run `also` and audit, all in one transaction. */
-  async function decide(
-    update: (tx: AppTx) => Promise<DraftRow[]>,
-    audit: AuditEventInput,
-    now: Date,
-    also?: (tx: AppTx, row: DraftRow) => Promise<unknown>,
-  ): Promise<Draft | null> {
-    return db.transaction(async (tx) => {
-      const [row] = await update(tx);
-      if (!row) return null;
-      await also?.(tx, row);
-      await appendAudit(tx, aboutDraft(audit, row.id), now);
-      return toDraft(row);
-    });
+export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
+  const confirm = createConfirm(db, sealer);
+  // Lookups made together (every click starts with one) share one query.
+  const get = batched(async (ids: string[]) => {
+    const rows = await db.select().from(drafts).where(inArray(drafts.id, [...new Set(ids)]));
+    const byId = new Map(rows.map((row) => [row.id, toDraft(row)]));
+    return ids.map((id) => settled.value(byId.get(id) ?? null));
+  });
+
+  /**
+   * One conditional UPDATE of a draft (`update`, returning the row) with its
+   * audit event as one statement: one round trip, atomic, and the audit row
+   * exists exactly when the update matched.
+   */
+  async function decide(update: { getSQL(): SQL }, audit: AuditEventInput, now: Date): Promise<Draft | null> {
+    const { rows } = await db.execute(sql`with d as (${update.getSQL()}), a as (${auditForEach(sql`d`, audit, now)}) select * from d`);
+    if (!rows[0]) return null;
+    sealer.nudge();
+    return draftFromSql(rows[0]);
   }
 
   return {
     async create(draft: NewDraft, now: Date, audit: AuditEventInput) {
       const id = randomUUID();
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(drafts)
-          .values({
-            id,
-            status: 'pending',
-            channel: draft.channel,
-            recipient: draft.to,
-            text: draft.text,
-            subject: draft.subject,
-            requesterPlatform: draft.requester.platform,
-            requesterUserId: draft.requester.userId,
-            requesterName: draft.requester.name ?? null,
-            conversation: draft.conversation,
-            // One approved draft = one idempotency key, the same on every relay retry.
-            idempotencyKey: `relaybot-${id}`,
-            createdAt: now,
-            updatedAt: now,
-            expiresAt: new Date(now.getTime() + draft.ttlMs),
-          })
-          .returning();
-        if (!row) throw new Error('insert into drafts returned no row');
-        await appendAudit(tx, aboutDraft(audit, id), now);
-        return toDraft(row);
-      });
+      const insert = db
+        .insert(drafts)
+        .values({
+          id,
+          status: 'pending',
+          channel: draft.channel,
+          recipient: draft.to,
+          text: draft.text,
+          subject: draft.subject,
+          requesterPlatform: draft.requester.platform,
+          requesterUserId: draft.requester.userId,
+          requesterName: draft.requester.name ?? null,
+          conversation: draft.conversation,
+          // One approved draft = one idempotency key, the same on every relay retry.
+          idempotencyKey: `relaybot-${id}`,
+          createdAt: now,
+          updatedAt: now,
+          expiresAt: new Date(now.getTime() + draft.ttlMs),
+        })
+        .returning();
+      // The draft and its audit event in one statement: one round trip, and atomic.
+      const { rows } = await db.execute(sql`with d as (${insert.getSQL()}), a as (${auditForEach(sql`d`, aboutDraft(audit, id), now)}) select * from d`);
+      if (!rows[0]) throw new Error('insert into drafts returned no row');
+      sealer.nudge();
+      return draftFromSql(rows[0]);
     },
 
-    async get(id) {
-      const [row] = await db.select().from(drafts).where(eq(drafts.id, id)).limit(1);
-      return row ? toDraft(row) : null;
-    },
+    get,
 
     confirm: (id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void) =>
-      decide(
-        async (tx) => {
-          if (withinLimits) await checkRateLimits(tx, id, now, withinLimits);
-          return tx.update(drafts).set({ status: 'confirmed', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning();
-        },
-        audit,
-        now,
-        // The outbox row: due at once, no attempt made yet.
-        (tx) => tx.insert(deliveries).values({ draftId: id, attempts: 0, nextAttemptAt: now, createdAt: now }),
-      ),
+      confirm({ id, by, now, audit, withinLimits }),
 
     cancel: (id: string, by: Actor, now: Date, audit: AuditEventInput) =>
       decide(
-        (tx) => tx.update(drafts).set({ status: 'cancelled', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning(),
-        audit,
+        db.update(drafts).set({ status: 'cancelled', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning(),
+        aboutDraft(audit, id),
         now,
       ),
 
     edit: (id: string, patch: DraftPatch, now: Date, audit: AuditEventInput) =>
       decide(
-        (tx) =>
-          tx
+        db
             .update(drafts)
             .set({
               ...(patch.channel !== undefined && { channel: patch.channel }),
@@ -116,7 +106,7 @@ export function createDraftStore(db: AppDb): DraftStore {
             })
             .where(decidable(id, now))
             .returning(),
-        audit,
+        aboutDraft(audit, id),
         now,
       ),
 
@@ -125,7 +115,7 @@ export function createDraftStore(db: AppDb): DraftStore {
     },
 
     async expireDue(now, limit) {
-      return db.transaction(async (tx) => {
+      const expired = await db.transaction(async (tx) => {
         // SKIP LOCKED: a draft being decided right now is left to that decision.
         const due = tx
           .select({ id: drafts.id })
@@ -144,6 +134,8 @@ export function createDraftStore(db: AppDb): DraftStore {
         }
         return rows.map(toDraft);
       });
+      if (expired.length > 0) sealer.nudge();
+      return expired;
     },
 
     async listByRequester(requester, limit) {
@@ -160,12 +152,8 @@ export function createDraftStore(db: AppDb): DraftStore {
   };
 }
 
-/**
- * Confirmed-or-later drafts in the rate-limit windows ending at `now`. With
- * `andLater`, decisions stamped after `now` count too: another replica (or a
- * request that read the clock later) may have confirmed meanwhile.
- */
-async function countRates(q: AppDb | AppTx, requester: Actor, channel: Channel, to: string, now: Date, andLater = false): Promise<RateCounts> {
+/** Confirmed-or-later drafts in the rate-limit windows ending at `now` (the early check, when drafting). */
+async function countRates(q: AppDb, requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts> {
   const since = (ms: number) => gt(drafts.decidedAt, new Date(now.getTime() - ms));
   const bySender = and(eq(drafts.requesterPlatform, requester.platform), eq(drafts.requesterUserId, requester.userId), since(HOUR));
   const byRecipient = and(eq(drafts.channel, channel), eq(drafts.recipient, to));
@@ -177,23 +165,7 @@ async function countRates(q: AppDb | AppTx, requester: Actor, channel: Channel, 
       globalLastMinute: sql<number>`count(*) filter (where ${since(MINUTE)})`.mapWith(Number),
     })
     .from(drafts)
-    .where(and(inArray(drafts.status, COUNTED_STATUSES), since(DAY), andLater ? undefined : lte(drafts.decidedAt, now)));
+    .where(and(inArray(drafts.status, COUNTED_STATUSES), since(DAY), lte(drafts.decidedAt, now)));
   return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
 }
 
-/**
- * Count and check under one advisory lock, so two confirms (on any replicas)
- * cannot both see room for one more. The lock is held to the end of the
- * confirm's transaction; it is taken before any row lock or the audit lock.
- */
-async function checkRateLimits(tx: AppTx, id: string, now: Date, withinLimits: (counts: RateCounts) => void): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_KEY}::bigint)`);
-  const [draft] = await tx
-    .select({ platform: drafts.requesterPlatform, userId: drafts.requesterUserId, channel: drafts.channel, to: drafts.recipient })
-    .from(drafts)
-    .where(decidable(id, now));
-  // Not decidable: the confirm's own update matches nothing and reports that instead.
-  if (!draft) return;
-  const requester: Actor = { platform: draft.platform as Actor['platform'], userId: draft.userId };
-  withinLimits(await countRates(tx, requester, draft.channel as Channel, draft.to, now, true));
-}
