@@ -37,8 +37,17 @@ export function normalizePhone(raw: string, defaultRegion: string): string {
 
 /** A phone number as people read it ("+1 555 123 4567"), for cards. */
 export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  let shown = formatted.get(e164);
+  if (shown === undefined) {
+    shown = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+    // Bounded: a card is drawn several times (created, sending, sent…), always for a few recent numbers.
+    if (formatted.size >= 1000) formatted.clear();
+    formatted.set(e164, shown);
+  }
+  return shown;
 }
+/** formatPhone's answers: libphonenumber takes ~0.1 ms a call, and every card redraw asks again. */
+const formatted = new Map<string, string>();
 
 function normalizeRecipient(channel: Channel, to: string, defaultRegion: string): string {
   const value = to.trim();
