@@ -18,6 +18,13 @@ const visibleFrom = (scope: string) => inArray(contacts.scope, scope === GLOBAL_
 const ownFirst = (scope: string) => sql`case when ${contacts.scope} = ${scope} then 0 else 1 end`;
 
 export function createContactBook(db: AppDb): ContactBook {
+  // Prepared: every message lists the names its scope knows.
+  const listVisible = db
+    .select()
+    .from(contacts)
+    .where(inArray(contacts.scope, [sql.placeholder('scope'), sql.placeholder('global')]))
+    .orderBy(asc(contacts.nameKey), sql`case when ${contacts.scope} = ${sql.placeholder('scope')} then 0 else 1 end`, asc(contacts.channel))
+    .prepare('relaybot_contacts_list');
   return {
     async save(scope: string, name: string, channel: Channel, address: string, now: Date) {
       const [row] = await db
@@ -43,11 +50,7 @@ export function createContactBook(db: AppDb): ContactBook {
     },
 
     async list(scope) {
-      const rows = await db
-        .select()
-        .from(contacts)
-        .where(visibleFrom(scope))
-        .orderBy(asc(contacts.nameKey), ownFirst(scope), asc(contacts.channel));
+      const rows = await listVisible.execute({ scope, global: GLOBAL_SCOPE });
       return rows.map(toContact);
     },
 

@@ -32,9 +32,16 @@ const decidable = (id: string, now: Date) => and(eq(drafts.id, id), eq(drafts.st
 
 export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
   const confirm = createConfirm(db, sealer);
+  const countRates = prepareCountRates(db);
+  const byIds = db
+    .select()
+    .from(drafts)
+    .where(sql`${drafts.id} in (select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb))`)
+    .prepare('relaybot_drafts_by_ids');
+  const setCardRef = db.update(drafts).set({ cardRef: sql`${sql.placeholder('cardRef')}` }).where(eq(drafts.id, sql.placeholder('id'))).prepare('relaybot_set_card_ref');
   // Lookups made together (every click starts with one) share one query.
   const get = batched(async (ids: string[]) => {
-    const rows = await db.select().from(drafts).where(inArray(drafts.id, [...new Set(ids)]));
+    const rows = await byIds.execute({ ids: JSON.stringify([...new Set(ids)]) });
     const byId = new Map(rows.map((row) => [row.id, toDraft(row)]));
     return ids.map((id) => settled.value(byId.get(id) ?? null));
   });
@@ -111,7 +118,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
       ),
 
     async setCardRef(id, cardRef) {
-      await db.update(drafts).set({ cardRef }).where(eq(drafts.id, id));
+      await setCardRef.execute({ id, cardRef });
     },
 
     async expireDue(now, limit) {
@@ -148,24 +155,34 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
       return rows.map(toDraft);
     },
 
-    rateCounts: (requester: Actor, channel: Channel, to: string, now: Date) => countRates(db, requester, channel, to, now),
+    async rateCounts(requester: Actor, channel: Channel, to: string, now: Date) {
+      const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
+      const [row] = await countRates.execute({
+        platform: requester.platform, userId: requester.userId, channel, to,
+        now: now.toISOString(), minuteAgo: since(MINUTE), hourAgo: since(HOUR), dayAgo: since(DAY),
+      });
+      return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
+    },
   };
 }
 
-/** Confirmed-or-later drafts in the rate-limit windows ending at `now` (the early check, when drafting). */
-async function countRates(q: AppDb, requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts> {
-  const since = (ms: number) => gt(drafts.decidedAt, new Date(now.getTime() - ms));
-  const bySender = and(eq(drafts.requesterPlatform, requester.platform), eq(drafts.requesterUserId, requester.userId), since(HOUR));
-  const byRecipient = and(eq(drafts.channel, channel), eq(drafts.recipient, to));
-  // One scan of the last day's decisions; the shorter windows are filters on it.
-  const [row] = await q
+/**
+ * Confirmed-or-later drafts in the rate-limit windows ending at `now` (the
+ * early check, when drafting): one scan of the last day's decisions, the
+ * shorter windows filters on it. Prepared, as it runs for every message.
+ */
+function prepareCountRates(db: AppDb) {
+  const p = (name: string) => sql.placeholder(name);
+  const since = (name: string) => gt(drafts.decidedAt, p(name));
+  const bySender = and(eq(drafts.requesterPlatform, p('platform')), eq(drafts.requesterUserId, p('userId')), since('hourAgo'));
+  const byRecipient = and(eq(drafts.channel, p('channel')), eq(drafts.recipient, p('to')));
+  return db
     .select({
       senderLastHour: sql<number>`count(*) filter (where ${bySender})`.mapWith(Number),
       recipientLastDay: sql<number>`count(*) filter (where ${byRecipient})`.mapWith(Number),
-      globalLastMinute: sql<number>`count(*) filter (where ${since(MINUTE)})`.mapWith(Number),
+      globalLastMinute: sql<number>`count(*) filter (where ${since('minuteAgo')})`.mapWith(Number),
     })
     .from(drafts)
-    .where(and(inArray(drafts.status, COUNTED_STATUSES), since(DAY), lte(drafts.decidedAt, now)));
-  return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
+    .where(and(inArray(drafts.status, COUNTED_STATUSES), since('dayAgo'), lte(drafts.decidedAt, p('now'))))
+    .prepare('relaybot_rate_counts');
 }
-
