@@ -73,6 +73,12 @@ describe.skipIf(!postgres)('server processes on one PostgreSQL', () => {
     }
     // Two processes appended to one hash chain at once, and it still verifies.
     expect(await stores.audit.verify()).toMatchObject({ ok: true });
+    // Each step is in the chain exactly once, whichever process sealed it.
+    for (const draft of drafts) {
+      const actions = (await stores.audit.list({ draftId: draft.id })).map((e) => e.action);
+      expect(actions.filter((a) => a === 'draft.confirmed')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'delivery.sent')).toHaveLength(1);
+    }
   });
 
   it('stops on SIGTERM when idle, with exit code 0', async () => {
