@@ -38,6 +38,8 @@ export interface MessageInput {
   actor: Actor;
   conversation: ConversationRef;
   text: string;
+  /** Where a draft's card will be shown, when the front-end knows before drafting (saves an update later). */
+  cardRef?: string;
 }
 
 /** What the agent answers to one message: always a sentence, and a draft when one was made. */
@@ -100,7 +102,7 @@ export class RelayBot {
       assertWithinRateLimits(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now));
 
       const draft = await stores.drafts.create(
-        { ...request, requester: input.actor, conversation: input.conversation, ttlMs: policy.draftTtlMinutes * 60_000 },
+        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
         now,
         {
           actor: input.actor,

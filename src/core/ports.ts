@@ -55,6 +55,8 @@ export interface AuditLog {
 export interface NewDraft extends SendRequest {
   requester: Actor;
   conversation: ConversationRef;
+  /** Where its card will be shown, when that is known before drafting (a Slack response_url). */
+  cardRef?: string | null;
   /** Time to live from `now`, in milliseconds. */
   ttlMs: number;
 }

@@ -74,6 +74,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
           requesterUserId: draft.requester.userId,
           requesterName: draft.requester.name ?? null,
           conversation: draft.conversation,
+          cardRef: draft.cardRef ?? null,
           // One approved draft = one idempotency key, the same on every relay retry.
           idempotencyKey: `relaybot-${id}`,
           createdAt: now,

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { contactScope } from '../../../app/conversation-keys.js';
 import type { ConversationRef } from '../../../core/send-request.js';
+import { encodeCardRef } from '../card-ref.js';
 import { NOT_ALLOWED, slackActor } from '../people.js';
 import { postToResponseUrl } from '../response-url.js';
 import { slackTextToPlain } from '../slack-text.js';
@@ -38,7 +39,9 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack({ response_type: 'ephemeral', text: 'Drafting…' });
-    await draftAndShow(deps, { actor, conversation, text }, {
+    // The card goes to the command's response_url: store it with the draft, so a click can redraw it.
+    const cardRef = encodeCardRef({ kind: 'response_url', url: command.response_url });
+    await draftAndShow(deps, { actor, conversation, text, cardRef }, {
       kind: 'command',
       responseUrl: command.response_url,
       channel: command.channel_id,

@@ -62,8 +62,7 @@ async function showCard(deps: ListenerDeps, draft: Draft, replyText: string, pla
       );
     }
   }
-  // Stored before posting, so a click that stores a newer response_url can never be overwritten by this one.
-  await deps.drafts.setCardRef(draft.id, encodeCardRef({ kind: 'response_url', url: place.responseUrl }));
+  // The draft was created with this response_url as its card ref (MessageInput.cardRef), before any click could store a newer one.
   await postToResponseUrl(place.responseUrl, { response_type: 'ephemeral', replace_original: true, ...message }, deps.logger);
 }
 
