@@ -123,7 +123,11 @@ class ThreadClient implements PgliteThreadClient {
   }
 
   async transaction<T>(fn: (tx: PgliteThreadTransaction) => Promise<T>): Promise<T> {
-    const id = (await this.#send({ op: 'begin' })) as number;
+    // BEGIN is not awaited: the first statement follows at once and waits in
+    // the worker until BEGIN is done. Every round trip inside a transaction
+    // holds the database for everyone, so this one is saved.
+    const { id, reply: begun } = this.#post({ op: 'begin' });
+    begun.catch(() => undefined); // a failed BEGIN also fails the first statement; it is awaited below
     let open = true;
     const closedError = () => Promise.reject(new Error('Transaction is closed'));
     const tx: PgliteThreadTransaction = {
@@ -136,6 +140,7 @@ class ThreadClient implements PgliteThreadClient {
     let result: T;
     try {
       result = await fn(tx);
+      await begun;
     } catch (error) {
       open = false;
       // A failed ROLLBACK means the thread is gone; the caller's error says more.
@@ -163,13 +168,19 @@ class ThreadClient implements PgliteThreadClient {
   }
 
   #send(request: Request): Promise<unknown> {
-    if (this.#stopped) return Promise.reject(this.#stopped);
+    return this.#post(request).reply;
+  }
+
+  /** Posts a request; `id` names it (a transaction's id is its BEGIN's). */
+  #post(request: Request): { id: number; reply: Promise<unknown> } {
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    if (this.#stopped) return { id, reply: Promise.reject(this.#stopped) };
+    const reply = new Promise((resolve, reject) => {
       this.#worker.postMessage({ ...request, id }); // throws (DataCloneError) on a parameter that cannot be copied
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
     });
+    return { id, reply };
   }
 
   #settle(reply: Reply): void {

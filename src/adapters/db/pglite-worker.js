@@ -16,7 +16,7 @@ let db;
  * Open transactions by id. Each one holds PGlite's own transaction lock, so
  * plain queries sent meanwhile wait in PGlite exactly as they would on the
  * main thread; only the transaction's own statements run.
- * @type {Map<number, { tx?: import('@electric-sql/pglite').Transaction, finish?: (commit: boolean) => void, done?: Promise<void> }>}
+ * @type {Map<number, { tx: Promise<import('@electric-sql/pglite').Transaction>, finish?: (commit: boolean) => void, done?: Promise<void> }>}
  */
 const transactions = new Map();
 
@@ -30,42 +30,43 @@ const handlers = {
 
   async query({ sql, params, rowMode, paramTypes, textTypes, tx }) {
     const parsers = Object.fromEntries(textTypes.map((/** @type {number} */ oid) => [oid, keepText]));
-    return target(tx).query(sql, params, { rowMode, paramTypes, parsers });
+    return (await target(tx)).query(sql, params, { rowMode, paramTypes, parsers });
   },
 
   async exec({ sql, tx }) {
-    return target(tx).exec(sql);
+    return (await target(tx)).exec(sql);
   },
 
-  /** BEGIN, and keep PGlite's transaction open until `end`; the request id names the transaction. */
+  /**
+   * BEGIN, and keep PGlite's transaction open until `end`; the request id
+   * names the transaction. The client sends the first statements without
+   * waiting for this reply: they wait here until BEGIN is done, and get its
+   * error if it fails.
+   */
   async begin({ id }) {
     const entry = {};
-    transactions.set(id, entry);
-    const opened = new Promise((resolve) => {
+    entry.tx = new Promise((resolve, reject) => {
       entry.done = open().transaction(async (tx) => {
-        entry.tx = tx;
+        resolve(tx);
         const commit = await new Promise((finish) => {
           entry.finish = finish;
-          resolve(undefined);
         });
         // Returning commits; after rollback() PGlite sees the transaction closed and leaves it.
         if (!commit) await tx.rollback();
       });
+      entry.done.catch(reject);
     });
-    try {
-      await Promise.race([opened, entry.done]); // `done` rejects first when BEGIN itself fails
-    } catch (error) {
-      transactions.delete(id);
-      throw error;
-    }
+    transactions.set(id, entry);
+    await entry.tx;
     return id;
   },
 
   /** COMMIT (or ROLLBACK) and release PGlite's transaction lock; a failed COMMIT is the reply's error. */
   async end({ tx, commit }) {
     const entry = transactions.get(tx);
-    if (!entry?.finish) throw new Error('Transaction is closed');
+    if (!entry) throw new Error('Transaction is closed');
     transactions.delete(tx);
+    await entry.tx;
     entry.finish(commit);
     await entry.done;
   },
@@ -81,11 +82,11 @@ function open() {
   return db;
 }
 
-/** The transaction a statement belongs to, or the database for a statement outside one. */
-function target(/** @type {number | undefined} */ tx) {
+/** The transaction a statement belongs to (once it has begun), or the database for a statement outside one. */
+async function target(/** @type {number | undefined} */ tx) {
   if (tx === undefined) return open();
   const entry = transactions.get(tx);
-  if (!entry?.tx) throw new Error('Transaction is closed');
+  if (!entry) throw new Error('Transaction is closed');
   return entry.tx;
 }
 
