@@ -7,10 +7,11 @@
  * `transaction()` (drizzle-orm 0.45, pglite/session.js), plus `exec()` and `close()`.
  *
  * Chosen over @electric-sql/pglite-socket (a Postgres wire server in the
- * worker, node-postgres in front): that package pins an exact PGlite version
- * and eight extension packages as peer dependencies, and serves one
- * connection at a time, so it would add a TCP hop and the protocol encoding
- * on both sides for the same single-connection behaviour.
+ * worker, node-postgres in front): its 0.2.17 requires exactly PGlite 0.5.14
+ * and seven extension packages as peer dependencies (`npm install` refuses it
+ * next to our 0.5.16), and it serves one connection at a time (its newer
+ * multiplexer "not all use cases are guaranteed to work"), so it would add a
+ * TCP hop and protocol encoding on both sides for the same single connection.
  */
 import { Worker } from 'node:worker_threads';
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
@@ -18,10 +19,11 @@ import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
 const WORKER_FILE = new URL('./pglite-worker.js', import.meta.url);
 
 /**
- * PGlite starts Postgres with server-sized buffers (shared_buffers 128MB …),
- * and the WASM heap grows to hold them. One process with a small database
- * needs far less: these settings cut a standalone PGlite from about 396 to
- * 271 MiB resident at the same query speed.
+ * PGlite starts Postgres with a server's buffers (shared_buffers 128MB, which
+ * it touches at start) in a WASM heap that never shrinks. relaybot's database
+ * is small and its files sit in the OS page cache anyway, so a 16 MB buffer
+ * pool loses nothing: measured with `npm run bench`, the server's peak RSS
+ * went from 430–490 to 300–330 MiB with PGlite in-process, at the same speed.
  */
 const MEMORY_SETTINGS = ['shared_buffers=16MB', 'wal_buffers=1MB', 'temp_buffers=1MB', 'work_mem=1MB', 'maintenance_work_mem=16MB'];
 
@@ -159,10 +161,12 @@ class ThreadClient implements PgliteThreadClient {
 
   async #shutdown(): Promise<void> {
     if (this.#stopped) return;
+    const closed = this.#send({ op: 'close' });
+    // From now on a query is refused here with a clear reason, not sent to a closing PGlite.
+    this.#stopped = new Error('the embedded database is closed');
     try {
-      await this.#send({ op: 'close' });
+      await closed;
     } finally {
-      this.#stopped = new Error('the embedded database is closed');
       await this.#worker.terminate();
     }
   }
