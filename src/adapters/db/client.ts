@@ -5,12 +5,12 @@
  * No module-level singleton: callers pass the `Database` around.
  */
 import { mkdir } from 'node:fs/promises';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Assume, ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
+import { asDrizzleClient, startPgliteThread, type PgliteThreadClient } from './pglite-thread-client.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -34,9 +34,12 @@ interface DatabaseBase {
   /** Ends the pool or shuts PGlite down (flushing it to disk). */
   close(): Promise<void>;
 }
-/** An open database. `client` is the raw driver client, for migrations and admin tasks. */
+/**
+ * An open database. `client` is the raw driver client, for migrations and
+ * admin tasks; PGlite's runs on its own thread (pglite-thread-client.ts).
+ */
 export type Database =
-  | (DatabaseBase & { kind: 'pglite'; client: PGlite })
+  | (DatabaseBase & { kind: 'pglite'; client: PgliteThreadClient })
   | (DatabaseBase & { kind: 'postgres'; client: pg.Pool });
 
 export interface OpenDatabaseOptions {
@@ -68,25 +71,16 @@ async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) =>
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  let client: PGlite;
+  let client: PgliteThreadClient;
   try {
     if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-    // Loaded only when used: with DATABASE_URL the WASM build stays out of memory.
-    const { PGlite } = await import('@electric-sql/pglite');
-    client = await PGlite.create(dataDir);
+    client = await startPgliteThread(dataDir);
   } catch (error) {
     throw new AppError('invalid:config', `RELAYBOT_DATA_DIR: cannot open the embedded database in ${dataDir}: ${errorText(error)}.`, { cause: error });
   }
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-  const db: AppDb = drizzlePglite({ client, schema });
-  return {
-    kind: 'pglite',
-    client,
-    db,
-    close: async () => {
-      if (!client.closed) await client.close();
-    },
-  };
+  const db: AppDb = drizzlePglite({ client: asDrizzleClient(client), schema });
+  return { kind: 'pglite', client, db, close: () => client.close() };
 }
 
 /** host:port/database, never the password. */

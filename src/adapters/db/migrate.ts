@@ -9,6 +9,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { Database } from './client.js';
+import { asDrizzleClient } from './pglite-thread-client.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -18,7 +19,7 @@ const MIGRATION_LOCK_KEY = 7_265_108_001;
 export async function migrateDatabase(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.kind === 'pglite') {
-    await migratePglite(drizzlePglite({ client: database.client }), config);
+    await migratePglite(drizzlePglite({ client: asDrizzleClient(database.client) }), config);
     return;
   }
   // Several replicas may start at once: run on one dedicated connection that

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,17 @@ describe('openDatabase', () => {
     expect((await createStores(second).contacts.find('web', 'ops')).map((c) => c.address)).toEqual(['ops@example.com']);
     expect((await createStores(second).audit.verify()).ok).toBe(true);
     await second.close();
+  });
+
+  it('fails at start with one clear line naming RELAYBOT_DATA_DIR when the folder is not a database PGlite can open', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'relaybot-db-'));
+    dirs.push(dataDir);
+    await writeFile(join(dataDir, 'PG_VERSION'), '9\n'); // some other Postgres' folder
+    const error = await openDatabase({ dataDir }).catch((e: unknown) => e);
+    expect(AppError.is(error, 'invalid:config')).toBe(true);
+    const message = (error as AppError).message;
+    expect(message).toMatch(new RegExp(`^RELAYBOT_DATA_DIR: cannot open the embedded database in ${dataDir}: .+\\.$`));
+    expect(message).not.toContain('\n');
   });
 
   it('fails at start with one clear line naming DATABASE_URL, and never the password', async () => {
