@@ -82,6 +82,10 @@ class ThreadClient implements PgliteThreadClient {
   /** Why no more requests are taken: closed, or the thread died. */
   #stopped: Error | undefined;
   #closing: Promise<void> | undefined;
+  /** Transactions begun and not yet ended (their BEGIN's request id). */
+  readonly #openTransactions = new Set<number>();
+  /** The thread is gone: nothing can be sent, not even a ROLLBACK. */
+  #dead = false;
 
   constructor(worker: Worker) {
     this.#worker = worker;
@@ -129,6 +133,7 @@ class ThreadClient implements PgliteThreadClient {
     // the worker until BEGIN is done. Every round trip inside a transaction
     // holds the database for everyone, so this one is saved.
     const { id, reply: begun } = this.#post({ op: 'begin' });
+    this.#openTransactions.add(id);
     begun.catch(() => undefined); // a failed BEGIN also fails the first statement; it is awaited below
     let open = true;
     const closedError = () => Promise.reject(new Error('Transaction is closed'));
@@ -146,11 +151,17 @@ class ThreadClient implements PgliteThreadClient {
     } catch (error) {
       open = false;
       // A failed ROLLBACK means the thread is gone; the caller's error says more.
-      await this.#send({ op: 'end', tx: id, commit: false }).catch(() => undefined);
+      await this.#send({ op: 'end', tx: id, commit: false })
+        .catch(() => undefined)
+        .finally(() => this.#openTransactions.delete(id));
       throw error;
     }
     open = false;
-    await this.#send({ op: 'end', tx: id, commit: true });
+    try {
+      await this.#send({ op: 'end', tx: id, commit: true });
+    } finally {
+      this.#openTransactions.delete(id);
+    }
     return result;
   }
 
@@ -178,7 +189,10 @@ class ThreadClient implements PgliteThreadClient {
   /** Posts a request; `id` names it (a transaction's id is its BEGIN's). */
   #post(request: Request): { id: number; reply: Promise<unknown> } {
     const id = this.#nextId++;
-    if (this.#stopped) return { id, reply: Promise.reject(this.#stopped) };
+    // Once closing, new work is refused; a transaction already begun may still
+    // run and end, or it would hold PGlite's lock and the close would wait forever.
+    const finishing = 'tx' in request && request.tx !== undefined && this.#openTransactions.has(request.tx) && !this.#dead;
+    if (this.#stopped && !finishing) return { id, reply: Promise.reject(this.#stopped) };
     const reply = new Promise((resolve, reject) => {
       this.#worker.postMessage({ ...request, id }); // throws (DataCloneError) on a parameter that cannot be copied
       if (this.#pending.size === 0) this.#worker.ref();
@@ -197,6 +211,7 @@ class ThreadClient implements PgliteThreadClient {
   }
 
   #stop(reason: Error): void {
+    this.#dead = true;
     this.#stopped ??= reason;
     for (const waiting of this.#pending.values()) waiting.reject(reason);
     this.#pending.clear();

@@ -90,4 +90,21 @@ describe('PGlite on a worker thread', () => {
     await expect(other.query('select 1')).rejects.toThrow('the embedded database is closed');
     await other.close(); // twice is harmless
   });
+
+  it('lets a transaction already running finish when close() is called, refusing only new work', async () => {
+    const other = await startPgliteThread('memory://');
+    await other.exec('create table t (n int)');
+    let closing: Promise<void> | undefined;
+    const committed = other.transaction(async (tx) => {
+      await tx.query('insert into t values (1)');
+      closing = other.close();
+      // Statements and the COMMIT of this transaction still run; without them PGlite's lock would keep close() waiting forever.
+      await tx.query('insert into t values (2)');
+      return 'done';
+    });
+    expect(await committed).toBe('done');
+    await closing;
+    expect(other.closed).toBe(true);
+    await expect(other.transaction(async () => 'late')).rejects.toThrow('the embedded database is closed');
+  });
 });
