@@ -11,12 +11,12 @@
  * spot, so every confirm, claim and delivery on every replica would queue for
  * it until commit. Batching turns N tail reads and lock waits into one.
  */
-import { asc, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { asc, getTableColumns, sql } from 'drizzle-orm';
 import type { Logger } from '../../core/ports.js';
 import type { Platform } from '../../core/send-request.js';
 import { GENESIS_HASH, entryHash } from './audit-hash.js';
 import type { AppDb } from './client.js';
-import { auditEvents, auditPending } from './schema.js';
+import { auditPending } from './schema.js';
 
 /** Arbitrary constant naming the advisory lock that makes one sealer at a time. */
 const SEAL_LOCK_KEY = 7_265_108_002;
@@ -69,13 +69,22 @@ export function createAuditSealer(db: AppDb, logger?: Logger): AuditSealer {
         seq += 1;
         const actor = row.actorPlatform === null ? null : { platform: row.actorPlatform as Platform, userId: row.actorUserId ?? '', name: row.actorName ?? undefined };
         const hash = entryHash(prevHash, { seq, at: row.at, actor, action: row.action, draftId: row.draftId, details: row.details });
-        const link = { seq, at: row.at, actorPlatform: row.actorPlatform, actorUserId: row.actorUserId, actorName: row.actorName, action: row.action, draftId: row.draftId, details: row.details, prevHash, hash };
+        const link = {
+          seq, at: row.at.toISOString(), actor_platform: row.actorPlatform, actor_user_id: row.actorUserId, actor_name: row.actorName,
+          action: row.action, draft_id: row.draftId, details: row.details, prev_hash: prevHash, hash,
+        };
         prevHash = hash;
         return link;
       });
-      // Move them in one statement: remove from pending, add to the chain.
-      const moved = db.$with('moved').as(db.delete(auditPending).where(inArray(auditPending.id, pending.map(({ row }) => row.id))).returning({ id: auditPending.id }));
-      await tx.with(moved).insert(auditEvents).values(links);
+      // One statement moves them: out of pending, into the chain. The rows travel as one JSON
+      // parameter: cheap to build on the event loop however large the batch.
+      const ids = JSON.stringify(pending.map(({ row }) => row.id));
+      await tx.execute(sql`
+        with moved as (delete from audit_pending where id in (select jsonb_array_elements_text(${ids}::jsonb)::bigint))
+        insert into audit_events (seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash)
+        select seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash
+        from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(seq bigint, at timestamptz, actor_platform text,
+          actor_user_id text, actor_name text, action text, draft_id text, details jsonb, prev_hash text, hash text)`);
       return pending.length;
     });
   }
