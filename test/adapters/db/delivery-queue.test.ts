@@ -100,4 +100,36 @@ describe.each(testDatabaseTargets())('DeliveryQueue on $name', (target) => {
     const [again] = await stores.deliveries.claim(later(1), LEASE, 10);
     expect(again).toMatchObject({ attempt: 1, draft: { id: draft.id, attempts: 1 } });
   });
+
+  it('records outcomes reported at once each on its own draft, with its own audit event', async () => {
+    const drafts = await Promise.all([confirmed(), confirmed(), confirmed()]);
+    await stores.deliveries.claim(t0, LEASE, 10);
+    const [a, b, c] = drafts as [Draft, Draft, Draft];
+    // Reported at once, as a worker's parallel relay calls finish: they share a round.
+    const outcomes = await Promise.all([
+      stores.deliveries.succeed(a.id, { dryRun: false, relayMessageId: 'msg-a' }, later(100), event('delivery.sent', null, { n: 'a' })),
+      stores.deliveries.fail(b.id, 'The relay refused: 400 bad number.', later(100), event('delivery.failed', null, { n: 'b' })),
+      stores.deliveries.succeed(c.id, { dryRun: true, relayMessageId: null }, later(100), event('delivery.sent', null, { n: 'c' })),
+    ]);
+    expect(outcomes.map((d) => [d?.id, d?.status, d?.relayMessageId, d?.failureReason])).toEqual([
+      [a.id, 'sent', 'msg-a', null],
+      [b.id, 'failed', null, 'The relay refused: 400 bad number.'],
+      [c.id, 'sent', null, null],
+    ]);
+    for (const [draft, action, n] of [[a, 'delivery.sent', 'a'], [b, 'delivery.failed', 'b'], [c, 'delivery.sent', 'c']] as const) {
+      const last = (await stores.audit.list({ draftId: draft.id }))[0];
+      expect(last).toMatchObject({ action, details: { n } });
+    }
+    expect(await stores.deliveries.claim(later(10 * LEASE), LEASE, 10)).toEqual([]);
+  });
+
+  it('closes a job whose draft is no longer deliverable instead of leasing it forever', async () => {
+    const draft = await confirmed();
+    // Should not happen; if it does, the job must not come back at every claim.
+    await database.db.execute(sql`update drafts set status = 'cancelled' where id = ${draft.id}`);
+    expect(await stores.deliveries.claim(t0, LEASE, 10)).toEqual([]);
+    const [job] = (await database.db.execute(sql`select done, last_error from deliveries where draft_id = ${draft.id}`)).rows as { done: boolean; last_error: string }[];
+    expect(job).toEqual({ done: true, last_error: 'the draft is no longer deliverable' });
+    expect(await stores.deliveries.claim(later(10 * LEASE), LEASE, 10)).toEqual([]);
+  });
 });
