@@ -11,7 +11,6 @@
  * `audit_pending`, which takes no lock.
  */
 import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
-import type { Draft } from '../../core/draft.js';
 import type { AuditEventInput, DeliveryJob, DeliveryQueue } from '../../core/ports.js';
 import { appendAudit, auditForEach, pendingAuditValues } from './audit-log.js';
 import { batched, settled } from './batcher.js';
