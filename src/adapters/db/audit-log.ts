@@ -18,7 +18,7 @@ import { auditEvents, auditPending, type AuditEventRow } from './schema.js';
 const VERIFY_PAGE = 500;
 
 /** The `audit_pending` column values for one event. Secrets are redacted here, before anything is stored. */
-export function pendingAuditValues(event: AuditEventInput, at: Date) {
+function pendingAuditValues(event: AuditEventInput, at: Date) {
   const actor = event.actor ? normaliseActor(event.actor) : null;
   return {
     at,
@@ -50,6 +50,27 @@ export function auditForEach(source: SQL, event: AuditEventInput, at: Date, deta
   const v = pendingAuditValues(event, at);
   return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
     select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${source}.id, ${details} from ${source}`;
+}
+
+/**
+ * For statements that take many rows as one `jsonb_to_recordset` parameter:
+ * an event's `audit_pending` columns as fields of such a row (`at` doubles as
+ * the change's own time), their column list, and the insert that records the
+ * events of the rows whose draft the statement changed.
+ */
+export function auditJsonFields(event: AuditEventInput, at: Date) {
+  const v = pendingAuditValues(event, at);
+  return {
+    at: at.toISOString(), actor_platform: v.actorPlatform, actor_user_id: v.actorUserId, actor_name: v.actorName,
+    action: v.action, draft_id: v.draftId, details: v.details,
+  };
+}
+export const AUDIT_JSON_COLUMNS = sql.raw('at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb');
+/** `rows`: the CTE of JSON rows (with an `id` naming the draft); `changed`: the CTE of drafts the statement updated. */
+export function auditForChanged(rows: SQL, changed: SQL): SQL {
+  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
+    select ${rows}.at, ${rows}.actor_platform, ${rows}.actor_user_id, ${rows}.actor_name, ${rows}.action, ${rows}.draft_id, ${rows}.details
+    from ${rows} join ${changed} on ${changed}.id = ${rows}.id`;
 }
 
 export function createAuditLog(db: AppDb, sealer: AuditSealer): AuditLog {

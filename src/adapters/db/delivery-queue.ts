@@ -12,7 +12,7 @@
  */
 import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import type { AuditEventInput, DeliveryJob, DeliveryQueue } from '../../core/ports.js';
-import { appendAudit, auditForEach, pendingAuditValues } from './audit-log.js';
+import { AUDIT_JSON_COLUMNS, appendAudit, auditForChanged, auditForEach, auditJsonFields } from './audit-log.js';
 import { batched, settled } from './batcher.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
@@ -37,19 +37,14 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
   const finish = batched(async (calls: FinishCall[]) => {
     const first = new Map<string, FinishCall>();
     for (const call of calls) if (!first.has(call.draftId)) first.set(call.draftId, call);
-    const values = [...first.values()].map((c) => {
-      const audit = pendingAuditValues(aboutDraft(c.audit, c.draftId), c.now);
-      return {
-        id: c.draftId, status: c.outcome.status, dry_run: c.outcome.dryRun ?? null, relay_message_id: c.outcome.relayMessageId ?? null,
-        failure_reason: c.outcome.failureReason ?? null, at: c.now.toISOString(),
-        actor_platform: audit.actorPlatform, actor_user_id: audit.actorUserId, actor_name: audit.actorName, action: audit.action, draft_id: audit.draftId, details: audit.details,
-      };
-    });
+    const values = [...first.values()].map((c) => ({
+      id: c.draftId, status: c.outcome.status, dry_run: c.outcome.dryRun ?? null, relay_message_id: c.outcome.relayMessageId ?? null,
+      failure_reason: c.outcome.failureReason ?? null, ...auditJsonFields(aboutDraft(c.audit, c.draftId), c.now),
+    }));
     const { rows } = await db.execute(sql`
       with v as (
         select * from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
-          id text, status text, dry_run boolean, relay_message_id text, failure_reason text, at timestamptz,
-          actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb)
+          id text, status text, dry_run boolean, relay_message_id text, failure_reason text, ${AUDIT_JSON_COLUMNS})
       ),
       d as (
         update drafts set status = v.status, dry_run = coalesce(v.dry_run, drafts.dry_run),
@@ -64,10 +59,7 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
         update deliveries set done = true, lease_until = null, last_error = coalesce(v.failure_reason, deliveries.last_error)
         from v where deliveries.draft_id = v.id and deliveries.draft_id in (select id from d)
       ),
-      a as (
-        insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
-        select v.at, v.actor_platform, v.actor_user_id, v.actor_name, v.action, v.draft_id, v.details from v join d on d.id = v.id
-      )
+      a as (${auditForChanged(sql`v`, sql`d`)})
       select * from d`);
     if (rows.length > 0) sealer.nudge();
     const finished = new Map(rows.map((row) => [String(row.id), draftFromSql(row)]));

@@ -16,7 +16,7 @@ import type { Draft } from '../../core/draft.js';
 import type { RateCounts } from '../../core/policy.js';
 import type { AuditEventInput } from '../../core/ports.js';
 import type { Actor } from '../../core/send-request.js';
-import { pendingAuditValues } from './audit-log.js';
+import { AUDIT_JSON_COLUMNS, auditForChanged, auditJsonFields } from './audit-log.js';
 import type { AuditSealer } from './audit-sealer.js';
 import { batched, settled, type Settled } from './batcher.js';
 import type { AppDb, AppTx } from './client.js';
@@ -125,18 +125,14 @@ async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Co
  * written only for the drafts the UPDATE matched.
  */
 async function decideAndQueue(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
-  const values = calls.map((c) => {
-    const audit = pendingAuditValues({ ...c.audit, draftId: c.audit.draftId ?? c.id }, c.now);
-    return {
-      id: c.id, at: c.now.toISOString(), by_platform: c.by.platform, by_user_id: c.by.userId, by_name: c.by.name ?? null,
-      actor_platform: audit.actorPlatform, actor_user_id: audit.actorUserId, actor_name: audit.actorName, action: audit.action, draft_id: audit.draftId, details: audit.details,
-    };
-  });
+  const values = calls.map((c) => ({
+    id: c.id, by_platform: c.by.platform, by_user_id: c.by.userId, by_name: c.by.name ?? null,
+    ...auditJsonFields({ ...c.audit, draftId: c.audit.draftId ?? c.id }, c.now),
+  }));
   const { rows } = await tx.execute(sql`
     with v as (
       select * from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
-        id text, at timestamptz, by_platform text, by_user_id text, by_name text,
-        actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb)
+        id text, by_platform text, by_user_id text, by_name text, ${AUDIT_JSON_COLUMNS})
     ),
     d as (
       update drafts set status = 'confirmed', decided_by_platform = v.by_platform, decided_by_user_id = v.by_user_id,
@@ -145,10 +141,7 @@ async function decideAndQueue(tx: AppTx, calls: ConfirmCall[]): Promise<Map<stri
       returning drafts.*
     ),
     j as (insert into deliveries (draft_id, attempts, next_attempt_at, created_at) select d.id, 0, d.decided_at, d.decided_at from d),
-    a as (
-      insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
-      select v.at, v.actor_platform, v.actor_user_id, v.actor_name, v.action, v.draft_id, v.details from v join d on d.id = v.id
-    )
+    a as (${auditForChanged(sql`v`, sql`d`)})
     select * from d`);
   return new Map(rows.map((row) => [String(row.id), draftFromSql(row)]));
 }
