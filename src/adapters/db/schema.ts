@@ -75,6 +75,17 @@ export const deliveries = pgTable(
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDeliveryRow = typeof deliveries.$inferInsert;
 
+/** What an audit event records, pending or chained: who, when, what, which draft, details. */
+const auditEventColumns = () => ({
+  at: at('at').notNull(),
+  actorPlatform: text('actor_platform'),
+  actorUserId: text('actor_user_id'),
+  actorName: text('actor_name'),
+  action: text('action').notNull(),
+  draftId: text('draft_id'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+});
+
 /**
  * Append-only, hash-chained audit log. A trigger (migration
  * `audit_append_only`) refuses UPDATE, DELETE and TRUNCATE. Rows arrive here
@@ -86,13 +97,7 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    at: at('at').notNull(),
-    actorPlatform: text('actor_platform'),
-    actorUserId: text('actor_user_id'),
-    actorName: text('actor_name'),
-    action: text('action').notNull(),
-    draftId: text('draft_id'),
-    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    ...auditEventColumns(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
@@ -114,13 +119,7 @@ export type NewAuditEventRow = typeof auditEvents.$inferInsert;
  */
 export const auditPending = pgTable('audit_pending', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  at: at('at').notNull(),
-  actorPlatform: text('actor_platform'),
-  actorUserId: text('actor_user_id'),
-  actorName: text('actor_name'),
-  action: text('action').notNull(),
-  draftId: text('draft_id'),
-  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  ...auditEventColumns(),
 });
 export type AuditPendingRow = typeof auditPending.$inferSelect;
 
