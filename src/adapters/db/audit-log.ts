@@ -46,10 +46,11 @@ export async function appendAudit(tx: AppTx | AppDb, event: AuditEventInput, at:
  * id. So "update the draft, queue its job, audit it" is one round trip, and
  * the audit row exists exactly when the update matched.
  */
-export function auditForEach(source: SQL, event: AuditEventInput, at: Date, details: SQL = sql`${JSON.stringify(pendingAuditValues(event, at).details)}::jsonb`): SQL {
+export function auditForEach(source: SQL, event: AuditEventInput, at: Date, details?: SQL): SQL {
   const v = pendingAuditValues(event, at);
   return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
-    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${source}.id, ${details} from ${source}`;
+    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${source}.id,
+      ${details ?? sql`${JSON.stringify(v.details)}::jsonb`} from ${source}`;
 }
 
 /**

@@ -35,9 +35,10 @@ export interface ConfirmCall {
 const RATE_LOCK_KEY = 7_265_108_003;
 /** Statuses that count against rate limits: the message was (or is being) sent. */
 export const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'];
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+/** The rate-limit windows, ms. */
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 
 interface Counted {
   id: string;

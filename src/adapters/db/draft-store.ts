@@ -16,13 +16,10 @@ import { appendAudit, auditForEach } from './audit-log.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { batched, settled } from './batcher.js';
-import { COUNTED_STATUSES, createConfirm } from './draft-confirm.js';
+import { COUNTED_STATUSES, createConfirm, DAY, HOUR, MINUTE } from './draft-confirm.js';
 import { decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
 import { drafts } from './schema.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** The audit event, about this draft unless the caller named another. */
 export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput => ({ ...audit, draftId: audit.draftId ?? draftId });
@@ -47,12 +44,12 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
   });
 
   /**
-   * One conditional UPDATE of a draft (`update`, returning the row) with its
-   * audit event as one statement: one round trip, atomic, and the audit row
-   * exists exactly when the update matched.
+   * One write of a draft (`change`: an insert, or a conditional UPDATE,
+   * returning the row) with its audit event as one statement: one round trip,
+   * atomic, and the audit row exists exactly when the write matched.
    */
-  async function decide(update: { getSQL(): SQL }, audit: AuditEventInput, now: Date): Promise<Draft | null> {
-    const { rows } = await db.execute(sql`with d as (${update.getSQL()}), a as (${auditForEach(sql`d`, audit, now)}) select * from d`);
+  async function decide(change: { getSQL(): SQL }, audit: AuditEventInput, now: Date): Promise<Draft | null> {
+    const { rows } = await db.execute(sql`with d as (${change.getSQL()}), a as (${auditForEach(sql`d`, audit, now)}) select * from d`);
     if (!rows[0]) return null;
     sealer.nudge();
     return draftFromSql(rows[0]);
@@ -82,11 +79,9 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
           expiresAt: new Date(now.getTime() + draft.ttlMs),
         })
         .returning();
-      // The draft and its audit event in one statement: one round trip, and atomic.
-      const { rows } = await db.execute(sql`with d as (${insert.getSQL()}), a as (${auditForEach(sql`d`, aboutDraft(audit, id), now)}) select * from d`);
-      if (!rows[0]) throw new Error('insert into drafts returned no row');
-      sealer.nudge();
-      return draftFromSql(rows[0]);
+      const created = await decide(insert, aboutDraft(audit, id), now);
+      if (!created) throw new Error('insert into drafts returned no row');
+      return created;
     },
 
     get,

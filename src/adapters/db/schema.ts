@@ -121,7 +121,6 @@ export const auditPending = pgTable('audit_pending', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   ...auditEventColumns(),
 });
-export type AuditPendingRow = typeof auditPending.$inferSelect;
 
 /** Contact books. `nameKey` is the lower-cased name (matching is case-insensitive); `name` is as typed. */
 export const contacts = pgTable(
