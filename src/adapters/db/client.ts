@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { asDrizzleClient, startPgliteThread, type PgliteThreadClient } from './pglite-thread-client.js';
 import * as schema from './schema.js';
 
@@ -71,16 +72,31 @@ async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) =>
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  const onDisk = !dataDir.includes('://');
   let client: PgliteThreadClient;
+  let lock: DataDirLock | null = null;
   try {
-    if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+    if (onDisk) {
+      await mkdir(dataDir, { recursive: true });
+      // Before PGlite touches a file: a second opener would silently lose the first one's writes.
+      lock = await lockDataDir(dataDir);
+    }
     client = await startPgliteThread(dataDir);
   } catch (error) {
+    await lock?.release();
+    if (AppError.is(error)) throw error;
     throw new AppError('invalid:config', `RELAYBOT_DATA_DIR: cannot open the embedded database in ${dataDir}: ${errorText(error)}.`, { cause: error });
   }
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db: AppDb = drizzlePglite({ client: asDrizzleClient(client), schema });
-  return { kind: 'pglite', client, db, close: () => client.close() };
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      await lock?.release();
+    }
+  };
+  return { kind: 'pglite', client, db, close };
 }
 
 /** host:port/database, never the password. */
