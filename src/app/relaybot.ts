@@ -160,6 +160,21 @@ export class RelayBot {
     return cancelled;
   }
 
+  /**
+   * The front-end could not show the draft's card (the platform's rate limit
+   * outlasted our retries, the bot was removed): nobody can approve what
+   * nobody sees, so relaybot withdraws it, and the audit says why. Returns
+   * null when the draft was no longer pending.
+   */
+  async withdrawUnshown(id: string, reason: string): Promise<Draft | null> {
+    return this.deps.stores.drafts.cancel(id, null, this.deps.clock.now(), {
+      actor: null,
+      action: 'draft.cancelled',
+      draftId: id,
+      details: { reason: 'card_not_shown', detail: reason },
+    });
+  }
+
   /** Change a pending draft. The result is validated and policy-checked again; the audit keeps before and after. */
   async edit(id: string, actor: Actor, patch: DraftPatch): Promise<Draft> {
     const { stores, clock, policy } = this.deps;

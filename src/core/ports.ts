@@ -78,8 +78,8 @@ export interface DraftStore {
    * refuse; then nothing changes and the error reaches the caller.
    */
   confirm(id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void): Promise<Draft | null>;
-  /** pending → cancelled. */
-  cancel(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** pending → cancelled; `by` null when relaybot itself withdraws it. */
+  cancel(id: string, by: Actor | null, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Replace the editable fields of a pending draft (already validated). */
   edit(id: string, patch: DraftPatch, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Remember where the card was posted (Slack ts, Telegram message id). */

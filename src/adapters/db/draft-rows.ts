@@ -32,8 +32,8 @@ function actor(platform: string, userId: string, name: string | null): Actor {
 }
 
 /** Column values recording who decided. */
-export function decidedByColumns(by: Actor, now: Date) {
-  return { decidedByPlatform: by.platform, decidedByUserId: by.userId, decidedByName: by.name ?? null, decidedAt: now };
+export function decidedByColumns(by: Actor | null, now: Date) {
+  return { decidedByPlatform: by?.platform ?? null, decidedByUserId: by?.userId ?? null, decidedByName: by?.name ?? null, decidedAt: now };
 }
 
 const draftColumns = Object.values(getTableColumns(drafts));

@@ -89,7 +89,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
     confirm: (id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void) =>
       confirm({ id, by, now, audit, withinLimits }),
 
-    cancel: (id: string, by: Actor, now: Date, audit: AuditEventInput) =>
+    cancel: (id: string, by: Actor | null, now: Date, audit: AuditEventInput) =>
       decide(
         db.update(drafts).set({ status: 'cancelled', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning(),
         aboutDraft(audit, id),

@@ -1,4 +1,4 @@
-import type { Context } from 'grammy';
+import { GrammyError, type Context } from 'grammy';
 import { buildCard } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
 import type { DraftPatch } from '../../core/draft.js';
@@ -29,8 +29,32 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
     return;
   }
   const card = renderCard(buildCard(reply.draft, deps.clock.now()));
-  const sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
+  let sent;
+  try {
+    sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
+  } catch (error) {
+    await withdrawUnshown(ctx, deps, reply.draft.id, error);
+    return;
+  }
   await deps.drafts.setCardRef(reply.draft.id, formatCardRef(sent.chat.id, sent.message_id));
+}
+
+const WITHDRAWN =
+  'I could not show you the draft card (Telegram kept refusing my messages), so I cancelled that draft; nothing was sent. Ask again to make a new one.';
+
+/**
+ * The card could not be posted even after auto-retry's budget (a 429 asking for
+ * a longer wait, or the bot blocked): a draft nobody can see must not stay
+ * pending. Tell the requester once Telegram lets us talk again.
+ */
+async function withdrawUnshown(ctx: Context, deps: TelegramAdapterDeps, draftId: string, error: unknown): Promise<void> {
+  const retryAfter = error instanceof GrammyError ? error.parameters.retry_after : undefined;
+  const reason = error instanceof GrammyError ? `telegram ${error.error_code}: ${error.description}` : 'telegram unreachable';
+  deps.logger.warn({ draftId, reason }, 'could not post a draft card; the draft is withdrawn');
+  await deps.bot.withdrawUnshown(draftId, reason);
+  if (retryAfter === undefined) return;
+  // After the wait Telegram asked for; a timer, so the update's handler finishes now.
+  setTimeout(() => void say(ctx, WITHDRAWN).catch(() => undefined), retryAfter * 1000 + 500).unref();
 }
 
 /** A contact's name in `to:` means that contact, on its own channel. */

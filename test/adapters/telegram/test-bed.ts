@@ -33,6 +33,8 @@ export interface TelegramTestBed {
   requestCard(p: Person, text?: string): Promise<ShownMessage>;
   /** Move the app's clock forward for the rest of this test. */
   advanceClock(ms: number): void;
+  /** The warnings and errors logged so far in this test, which no longer fail it (for tests that expect one). */
+  takeLogs(): { msg?: string; obj: object }[];
 }
 
 export interface TelegramTestBedOptions {
@@ -110,6 +112,7 @@ export function useTelegramTestBed(options: TelegramTestBedOptions = {}): Telegr
     advanceClock(ms) {
       clockOffsetMs = ms;
     },
+    takeLogs: () => logged.splice(0),
   };
   return bed;
 }

@@ -30,7 +30,31 @@ export async function draftAndShow(deps: ListenerDeps, input: MessageInput, plac
     await showText(deps, place, reply.text);
     return;
   }
-  await showCard(deps, reply.draft, reply.text, place);
+  let refusal: unknown = 'the response_url refused it';
+  try {
+    if (await showCard(deps, reply.draft, reply.text, place)) return;
+  } catch (err) {
+    refusal = err;
+  }
+  await withdraw(deps, reply.draft, input.actor.userId, place, refusal);
+}
+
+const WITHDRAWN = 'I could not show you the draft card here, so I cancelled that draft; nothing was sent. Ask again (in a channel I am a member of: /invite @relaybot, or in a DM with me).';
+
+/** Nobody can approve a card nobody sees: withdraw the draft (audited), then tell the requester wherever Slack still lets us. */
+async function withdraw(deps: ListenerDeps, draft: Draft, user: string, place: ReplyPlace, refusal: unknown): Promise<void> {
+  const reason = typeof refusal === 'string' ? refusal : describe(refusal);
+  deps.logger.warn({ err: reason, draftId: draft.id }, 'could not post a draft card; the draft is withdrawn');
+  await deps.bot.withdrawUnshown(draft.id, `slack: ${reason}`);
+  const channel = place.channel;
+  try {
+    await deps.client.chat.postEphemeral({ channel, user, text: WITHDRAWN, ...thread(place.kind === 'thread' ? place.threadTs : undefined) });
+  } catch {
+    // Not in that channel (or it is gone): a DM always reaches a workspace member.
+    await deps.client.chat.postMessage({ channel: user, text: WITHDRAWN }).catch((err: unknown) => {
+      deps.logger.warn({ err: describe(err), draftId: draft.id }, 'could not tell the requester that the draft was withdrawn');
+    });
+  }
 }
 
 async function showText(deps: ListenerDeps, place: ReplyPlace, text: string): Promise<void> {
@@ -41,18 +65,19 @@ async function showText(deps: ListenerDeps, place: ReplyPlace, text: string): Pr
   await deps.client.chat.postMessage({ channel: place.channel, text: escapeMrkdwn(text), ...thread(place.threadTs) });
 }
 
-async function showCard(deps: ListenerDeps, draft: Draft, replyText: string, place: ReplyPlace): Promise<void> {
+/** Post the draft's card; false (or a throw) when Slack would not take it. */
+async function showCard(deps: ListenerDeps, draft: Draft, replyText: string, place: ReplyPlace): Promise<boolean> {
   const message = renderCardMessage(buildCard(draft, deps.clock.now()));
   if (place.kind === 'thread') {
     await postAsMessage(deps, draft, place.channel, place.threadTs, message);
-    return;
+    return true;
   }
   if (deps.bot.policy.approval.mode === 'four-eyes') {
     // An approver must see the card, so it goes in the channel; the requester's "Drafting…" becomes the agent's sentence.
     try {
       await postAsMessage(deps, draft, place.channel, undefined, message);
       await postToResponseUrl(place.responseUrl, { response_type: 'ephemeral', replace_original: true, text: escapeMrkdwn(replyText) }, deps.logger);
-      return;
+      return true;
     } catch (err) {
       deps.logger.warn({ err: describe(err), draftId: draft.id }, 'could not post the four-eyes card in the channel');
       await tellEphemeral(
@@ -63,7 +88,7 @@ async function showCard(deps: ListenerDeps, draft: Draft, replyText: string, pla
     }
   }
   // The draft was created with this response_url as its card ref (MessageInput.cardRef), before any click could store a newer one.
-  await postToResponseUrl(place.responseUrl, { response_type: 'ephemeral', replace_original: true, ...message }, deps.logger);
+  return postToResponseUrl(place.responseUrl, { response_type: 'ephemeral', replace_original: true, ...message }, deps.logger);
 }
 
 async function postAsMessage(
