@@ -15,6 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
+import { INITDB_IMAGE, installedPgliteVersion, readInitdbImageInfo } from './initdb-image.js';
 
 const WORKER_FILE = new URL('./pglite-worker.js', import.meta.url);
 
@@ -60,7 +61,7 @@ export function asDrizzleClient(client: PgliteThreadClient): PGlite {
 }
 
 type Request =
-  | { op: 'open'; dataDir: string; startParams: string[] }
+  | { op: 'open'; dataDir: string; startParams: string[]; image: string | undefined }
   | { op: 'query'; sql: string; params: unknown[]; rowMode: QueryOptions['rowMode']; paramTypes: number[] | undefined; textTypes: number[]; tx: number | undefined }
   | { op: 'exec'; sql: string; tx: number | undefined }
   | { op: 'begin' }
@@ -105,7 +106,7 @@ class ThreadClient implements PgliteThreadClient {
   async open(dataDir: string): Promise<void> {
     const startParams = MEMORY_SETTINGS.flatMap((setting) => ['-c', setting]);
     try {
-      await this.#send({ op: 'open', dataDir, startParams });
+      await this.#send({ op: 'open', dataDir, startParams, image: usableInitdbImage() });
     } catch (error) {
       this.#stopped = new Error('the embedded database did not open');
       await this.#worker.terminate();
@@ -241,4 +242,13 @@ function applyParsers(result: Results<unknown>, parsers: Parsers, rowMode: Query
       if (text !== null && text !== undefined) row[key] = parse(text as string, field.dataTypeID);
     }
   });
+}
+
+/** The shipped initdb image, when it was made by the PGlite installed now (else PGlite runs initdb itself). */
+function usableInitdbImage(): string | undefined {
+  try {
+    return readInitdbImageInfo().pglite === installedPgliteVersion() ? INITDB_IMAGE : undefined;
+  } catch {
+    return undefined;
+  }
 }
