@@ -1,5 +1,5 @@
 /**
- * Runs the real server (`node --import tsx src/main.ts`) as a child process,
+ * Runs the real server (`node src/start.mjs`, what `npm start` runs) as a child process,
  * the way an operator or a container would, and parses the URL it prints.
  * Every child started here is SIGKILLed by `killAllChildren()` (call it in
  * afterAll), so a failing test never leaves a server behind.
@@ -23,7 +23,7 @@ export interface ChildServer {
 
 /** Start a server with exactly this environment (plus PATH/HOME); resolves once it is listening. */
 export async function startServer(env: Record<string, string>, startTimeoutMs = 60_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['src/start.mjs'], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
