@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusMetrics } from '../../src/adapters/metrics/prometheus.js';
 import { createHttpRelay } from '../../src/adapters/relay/index.js';
@@ -39,9 +40,10 @@ describe.each(testDatabaseTargets())('relay faults on $name', (target) => {
   beforeAll(async () => {
     relay = await startFakeRelay({ apiKey: 'relay-key' });
     const refused = await refusedRelayUrl();
-    const fetchWithOutage: typeof fetch = (input, init) =>
-      refuseNext-- > 0 ? fetch(String(input).replace(relay.url, refused), init) : fetch(input, init);
-    const client = (timeoutMs: number) => createHttpRelay({ baseUrl: relay.url, apiKey: 'relay-key', timeoutMs, fetch: fetchWithOutage });
+    // An outage: the next `refuseNext` attempts are dispatched to a port nobody listens on.
+    const withOutage = new Agent().compose((dispatch) => (opts, handler) =>
+      dispatch(refuseNext-- > 0 ? { ...opts, origin: refused } : opts, handler));
+    const client = (timeoutMs: number) => createHttpRelay({ baseUrl: relay.url, apiKey: 'relay-key', timeoutMs, dispatcher: withOutage });
     const [quick, slow] = [client(TIMEOUT_MS), client(10_000)];
     app = await createTestApp({
       database: await target.open(),
@@ -82,7 +84,8 @@ describe.each(testDatabaseTargets())('relay faults on $name', (target) => {
     const draft = await pendingDraft(app.stores, app.clock.now());
     refuseNext = 1;
     // The slow answer is one the relay acted on but relaybot never heard: the retry must not send it twice.
-    relay.script(503, { status: 429, headers: { 'retry-after': '1' } }, { status: 200, delayMs: 3 * TIMEOUT_MS });
+    // (undici checks its timeouts on a timer of about a second, so "late" means well past that.)
+    relay.script(503, { status: 429, headers: { 'retry-after': '1' } }, { status: 200, delayMs: TIMEOUT_MS + 2_000 });
 
     await app.bot.confirm(draft.id, draft.requester);
     const done = await finalStatus(draft.id);
