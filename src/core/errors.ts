@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'denied:rate_limit'
   | 'denied:decider'
   | 'conflict:draft'
+  | 'conflict:version'
   | 'not_found:draft'
   | 'expired:draft'
   | 'unavailable:relay'
