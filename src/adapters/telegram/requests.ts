@@ -41,30 +41,41 @@ async function resolveContact(deps: TelegramAdapterDeps, scope: string, patch: D
   return { ...patch, to: found[0]!.address, channel: found[0]!.channel };
 }
 
-/** A reply to an Edit prompt: change the draft, update its card, and say so (or why not). */
+/**
+ * A reply to an Edit prompt: change the draft — the version the prompt was
+ * about — update its card, and say so (or why not).
+ */
 export async function handleEditReply(
   ctx: Context,
   deps: TelegramAdapterDeps,
   prompts: EditPrompts,
-  draftId: string,
+  target: { draftId: string; version?: number },
   promptMessageId: number,
   text: string,
 ): Promise<void> {
   const chat = ctx.chat!;
+  const { draftId } = target;
   const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), parseEditReply(text));
   let edited;
   try {
-    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch);
+    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch, target.version);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    // A decided or expired draft can never be edited again: stop treating replies to this prompt as edits.
-    if (error.code === 'conflict:draft' || error.code === 'expired:draft' || error.code === 'not_found:draft') {
+    // A decided, expired or since-changed draft can never be edited through this prompt again: stop treating replies to it as edits.
+    if (['conflict:draft', 'conflict:version', 'expired:draft', 'not_found:draft'].includes(error.code)) {
       await prompts.forget(chat.id, promptMessageId);
+    }
+    if (error.code === 'conflict:version') {
+      // Show the version that is there now, so the person edits (or approves) that one.
+      const current = await deps.bot.getDraft(draftId);
+      const ref = parseCardRef(current?.cardRef ?? null);
+      if (ref && current) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, current);
     }
     await say(ctx, escapeHtml(error.message));
     return;
   }
-  // The prompt stays: another reply to it edits again, until the draft is decided.
+  // The prompt stays: another reply to it edits again — the version this reply made — until the draft is decided.
+  await prompts.remember(chat.id, promptMessageId, draftId, edited.version);
   const ref = parseCardRef(edited.cardRef);
   if (ref) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, edited);
   await say(ctx, 'Draft updated — check the card above and press <b>Send</b> when it is right.');

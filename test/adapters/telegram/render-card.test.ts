@@ -27,13 +27,13 @@ describe('Telegram draft card', () => {
     expect(card.visible).toContain('Draft Email to ops@example.com');
     expect(card.visible).toContain('Subject: Deploy');
     expect(card.visible).toContain('v2 is live');
-    expect(card.visible).toContain('Requested by @alice_ops · expires 10:15 UTC');
+    expect(card.visible).toContain('Requested by @alice_ops · expires 10:15 UTC · v1');
     expect(card.buttons.map((b) => b.text)).toEqual(['Send', 'Edit', 'Cancel']);
     const data = card.buttons.map((b) => ('callback_data' in b ? b.callback_data : ''));
     expect(data.map((d) => decodeCallback(d))).toEqual([
-      { action: 'confirm', draftId: draft().id },
-      { action: 'edit', draftId: draft().id },
-      { action: 'cancel', draftId: draft().id },
+      { action: 'confirm', draftId: draft().id, version: 1 },
+      { action: 'edit', draftId: draft().id, version: 1 },
+      { action: 'cancel', draftId: draft().id, version: 1 },
     ]);
     for (const d of data) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(64);
   });
