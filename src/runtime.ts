@@ -95,6 +95,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     metrics: overrides.metrics,
     logger,
     onConfirmed: () => worker.kick(),
+    notifier,
   });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance({ dedupe: stores.dedupe, conversations: stores.conversations, clock, logger });

@@ -1,8 +1,8 @@
 import { AppError, draftNotFound } from '../core/errors.js';
-import { isDecidable, type Draft, type DraftPatch } from '../core/draft.js';
-import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, type Policy } from '../core/policy.js';
+import { isDecidable, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
+import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
 import type {
-  AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics,
+  AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import { actorLabel, type Actor, type ConversationRef, type SendRequest } from '../core/send-request.js';
@@ -32,7 +32,15 @@ export interface RelayBotDeps {
   maxConcurrentMessages?: number;
   /** Called after a confirm commits, so a local delivery worker can start at once instead of at its next poll. */
   onConfirmed?: (draft: Draft) => void;
+  /**
+   * Redraws a draft's card on the front-end that drafted it (Slack, Telegram).
+   * Called after an edit or cancel made from another front-end (e.g. the web
+   * API editing a Slack draft), so no card keeps showing a version that is gone.
+   */
+  notifier?: Notifier;
 }
+
+type DecisionAction = 'confirm' | 'cancel' | 'edit';
 
 export interface MessageInput {
   actor: Actor;
@@ -128,35 +136,46 @@ export class RelayBot {
     return this.deps.stores.drafts.get(id);
   }
 
-  /** Approve a draft: exactly one of any number of concurrent confirms wins. Throws AppError for everyone else. */
-  async confirm(id: string, actor: Actor): Promise<Draft> {
+  /**
+   * Approve a draft at the version the approver saw (`seen`; when omitted, the
+   * current one — refused where `versionRequired`). Exactly one of any number of
+   * concurrent confirms wins, and only if the draft is still that version.
+   * Throws AppError for everyone else.
+   */
+  async confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
-    const draft = await this.loadDecidable(id, actor, 'confirm');
+    const draft = await this.loadDecidable(id, actor, 'confirm', seen);
+    const version = seen ?? draft.version;
     let confirmed: Draft | null;
     try {
       // Limits are checked inside the confirm's transaction, serialised across replicas.
-      confirmed = await stores.drafts.confirm(id, actor, clock.now(), { actor, action: 'draft.confirmed', draftId: id }, (counts) =>
-        assertWithinRateLimits(policy, counts),
+      confirmed = await stores.drafts.confirm(
+        id, version, actor, clock.now(), { actor, action: 'draft.confirmed', draftId: id, details: { version } },
+        (counts) => assertWithinRateLimits(policy, counts),
       );
     } catch (error) {
       if (AppError.is(error, 'denied:rate_limit')) await this.refuse(draft, actor, 'confirm', error.message);
       throw error;
     }
-    if (!confirmed) return this.lost(id, 'confirm');
+    if (!confirmed) return this.lost(id, actor, 'confirm', version);
     this.metrics.decision('confirm', 'ok');
     this.deps.onConfirmed?.(confirmed);
     return confirmed;
   }
 
-  async cancel(id: string, actor: Actor): Promise<Draft> {
-    await this.loadDecidable(id, actor, 'cancel');
-    const cancelled = await this.deps.stores.drafts.cancel(id, actor, this.deps.clock.now(), {
+  /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
+  async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    const draft = await this.loadDecidable(id, actor, 'cancel', seen);
+    const version = seen ?? draft.version;
+    const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
       actor,
       action: 'draft.cancelled',
       draftId: id,
+      details: { version },
     });
-    if (!cancelled) return this.lost(id, 'cancel');
+    if (!cancelled) return this.lost(id, actor, 'cancel', version);
     this.metrics.decision('cancel', 'ok');
+    this.redrawElsewhere(cancelled, actor);
     return cancelled;
   }
 
@@ -166,19 +185,24 @@ export class RelayBot {
    * nobody sees, so relaybot withdraws it, and the audit says why. Returns
    * null when the draft was no longer pending.
    */
-  async withdrawUnshown(id: string, reason: string): Promise<Draft | null> {
-    return this.deps.stores.drafts.cancel(id, null, this.deps.clock.now(), {
+  async withdrawUnshown(draft: Pick<Draft, 'id' | 'version'>, reason: string): Promise<Draft | null> {
+    return this.deps.stores.drafts.cancel(draft.id, draft.version, null, this.deps.clock.now(), {
       actor: null,
       action: 'draft.cancelled',
-      draftId: id,
+      draftId: draft.id,
       details: { reason: 'card_not_shown', detail: reason },
     });
   }
 
-  /** Change a pending draft. The result is validated and policy-checked again; the audit keeps before and after. */
-  async edit(id: string, actor: Actor, patch: DraftPatch): Promise<Draft> {
+  /**
+   * Change a pending draft that is still the version the editor saw (`seen`;
+   * when omitted, the current one); its version goes up by one. The result is
+   * validated and policy-checked again; the audit keeps before and after.
+   */
+  async edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
-    const draft = await this.loadDecidable(id, actor, 'edit');
+    const draft = await this.loadDecidable(id, actor, 'edit', seen);
+    const version = seen ?? draft.version;
     const before: SendRequest = { channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject };
     const merged: SendRequest = {
       channel: patch.channel ?? draft.channel,
@@ -195,23 +219,25 @@ export class RelayBot {
       if (error instanceof AppError) await this.refuse(draft, actor, 'edit', error.message);
       throw error;
     }
-    const edited = await stores.drafts.edit(id, after, clock.now(), {
+    const edited = await stores.drafts.edit(id, version, after, clock.now(), {
       actor,
       action: 'draft.edited',
       draftId: id,
-      details: { before, after },
+      details: { before, after, version: { from: version, to: version + 1 } },
     });
-    if (!edited) return this.lost(id, 'edit');
+    if (!edited) return this.lost(id, actor, 'edit', version);
     this.metrics.decision('edit', 'ok');
+    this.redrawElsewhere(edited, actor);
     return edited;
   }
 
   /**
-   * Before showing an edit form: the draft, if `actor` may edit it now.
-   * Otherwise throws the sentence to show, and audits the refused click.
+   * Before showing an edit form: the draft, if `actor` may edit it now (and it
+   * is still the version the card showed, `seen`). Otherwise throws the
+   * sentence to show, and audits the refused click.
    */
-  async openEdit(id: string, actor: Actor): Promise<Draft> {
-    return this.loadDecidable(id, actor, 'edit');
+  async openEdit(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.loadDecidable(id, actor, 'edit', seen);
   }
 
   /** The person's latest drafts, newest first (for "history" commands). */
@@ -219,8 +245,11 @@ export class RelayBot {
     return this.deps.stores.drafts.listByRequester(actor, limit);
   }
 
-  /** Load a draft and check that `actor` may decide it now; refusals are audited and thrown as sentences. */
-  private async loadDecidable(id: string, actor: Actor, action: 'confirm' | 'cancel' | 'edit'): Promise<Draft> {
+  /**
+   * Load a draft and check that `actor` may decide it now, at the version they
+   * saw (`seen`); refusals are audited and thrown as sentences.
+   */
+  private async loadDecidable(id: string, actor: Actor, action: DecisionAction, seen: number | undefined): Promise<Draft> {
     const draft = await this.deps.stores.drafts.get(id);
     if (!draft) throw draftNotFound();
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
@@ -232,19 +261,49 @@ export class RelayBot {
       this.metrics.decision(action, 'conflict');
       throw this.notPendingError(draft);
     }
+    if (seen === undefined && action === 'confirm' && versionRequired(this.deps.policy, draft)) {
+      const reason = `version: say which version of the draft you approve (it is now v${draft.version}); an approver confirms only what they saw.`;
+      await this.refuse(draft, actor, action, reason);
+      throw new AppError('invalid:request', reason);
+    }
+    if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, action, seen);
     return draft;
   }
 
-  private async refuse(draft: Draft, actor: Actor, action: string, reason: string): Promise<void> {
-    this.metrics.decision(action as 'confirm', 'refused');
-    await this.deps.stores.audit.append({ actor, action: 'decision.refused', draftId: draft.id, details: { attempted: action, reason } });
+  private async refuse(draft: Draft, actor: Actor, action: string, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
+    this.metrics.decision(action as DecisionAction, 'refused');
+    await this.deps.stores.audit.append({ actor, action: 'decision.refused', draftId: draft.id, details: { attempted: action, reason, ...extra } });
   }
 
-  /** The conditional update matched nothing: someone else decided first, or the draft expired meanwhile. */
-  private async lost(id: string, action: 'confirm' | 'cancel' | 'edit'): Promise<never> {
-    this.metrics.decision(action, 'conflict');
+  /** A decision about a version that is no longer the draft's: refused, audited with both versions, nothing changes. */
+  private async staleVersion(draft: Draft, actor: Actor, action: DecisionAction, seen: number): Promise<AppError> {
+    const reason = staleVersionMessage(seen, draft.version);
+    await this.refuse(draft, actor, action, reason, { seenVersion: seen, currentVersion: draft.version });
+    return new AppError('conflict:version', reason, { details: { seenVersion: seen, currentVersion: draft.version } });
+  }
+
+  /**
+   * The conditional update matched nothing: someone else decided first, the
+   * draft expired, or it was edited between our read and our update. Read it
+   * again to say which.
+   */
+  private async lost(id: string, actor: Actor, action: DecisionAction, version: number): Promise<never> {
     const current = await this.deps.stores.drafts.get(id);
-    throw current ? this.notPendingError(current) : draftNotFound();
+    if (!current) throw draftNotFound();
+    if (isDecidable(current, this.deps.clock.now()) && current.version !== version) {
+      throw await this.staleVersion(current, actor, action, version);
+    }
+    this.metrics.decision(action, 'conflict');
+    throw this.notPendingError(current);
+  }
+
+  /** Let the front-end that drafted redraw its card when the change came from elsewhere (its own listeners redraw theirs). */
+  private redrawElsewhere(draft: Draft, actor: Actor): void {
+    const { notifier, logger } = this.deps;
+    if (!notifier || actor.platform === draft.conversation.platform) return;
+    void notifier.draftChanged(draft).catch((err: unknown) => {
+      logger?.warn({ err: err instanceof Error ? err.message : String(err), draftId: draft.id }, 'could not redraw the card after a change');
+    });
   }
 
   private notPendingError(draft: Draft): AppError {

@@ -17,6 +17,8 @@ export type CardTone = 'pending' | 'progress' | 'success' | 'error' | 'muted';
 
 export interface Card {
   draftId: string;
+  /** The draft version this card shows; every button names it, so a click decides exactly this content. */
+  version: number;
   status: DraftStatus;
   tone: CardTone;
   /** One line that says where the draft stands ("Draft SMS", "✅ Sent to +1 555 123 4567 by SMS"). */
@@ -83,8 +85,11 @@ export function buildCard(draft: Draft, now: Date): Card {
     const verb = draft.status === 'cancelled' ? 'Cancelled' : 'Approved';
     context = `${asked} · ${verb} by ${actorLabel(draft.decidedBy)}${draft.decidedAt ? ` at ${hhmm(draft.decidedAt)}` : ''}`;
   } else context = asked;
+  // Small but visible, so a person can tell which version they are approving.
+  context = `${context} · v${draft.version}`;
   return {
     draftId: draft.id,
+    version: draft.version,
     status: expired ? 'expired' : draft.status,
     tone: head.tone,
     headline: head.text,

@@ -26,6 +26,8 @@ export const isFinal = (status: DraftStatus): boolean => TRANSITIONS[status].len
 
 export interface Draft extends SendRequest {
   id: string;
+  /** 1 at creation, +1 on every edit: a decision names the version it decides, so approval binds to content. */
+  version: number;
   status: DraftStatus;
   channel: Channel;
   requester: Actor;
@@ -53,3 +55,11 @@ export function isDecidable(draft: Pick<Draft, 'status' | 'expiresAt'>, now: Dat
 
 /** The fields an edit may change. */
 export type DraftPatch = Partial<Pick<SendRequest, 'channel' | 'to' | 'text' | 'subject'>>;
+
+/**
+ * The sentence for a decision made on a version that is no longer the draft's:
+ * the person approved (or edited, or cancelled) something other than what is there now.
+ */
+export function staleVersionMessage(seen: number, current: number): string {
+  return `The draft changed since you saw it — check the new version (you saw v${seen}; it is now v${current}).`;
+}

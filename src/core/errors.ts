@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'denied:decider'
   | 'conflict:draft'
   | 'conflict:data_dir'
+  | 'conflict:version'
   | 'not_found:draft'
   | 'expired:draft'
   | 'unavailable:relay'

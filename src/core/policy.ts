@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import type { Draft } from './draft.js';
 import { actorKey, actorLabel, CHANNEL_LABELS, CHANNELS, channelSchema, type Actor, type SendRequest } from './send-request.js';
 
 /**
@@ -93,6 +94,16 @@ export function deciderRefusal(policy: Policy, requester: Actor, actor: Actor, a
   if (isApprover && action !== 'edit') return null;
   if (isApprover) return `Only ${actorLabel(requester)} can edit this draft; approvers can send or cancel it.`;
   return `Only an approver (${policy.approval.approvers.join(', ')}) can ${action} this draft.`;
+}
+
+/**
+ * Must a confirm of this draft name the version it approves? In four-eyes mode
+ * the approver is not the author, so "whatever is there now" could be content
+ * the approver never saw. The draft is passed so that drafts requested by
+ * agents can require it too. Elsewhere a missing version means the current one.
+ */
+export function versionRequired(policy: Policy, _draft: Pick<Draft, 'requester'>): boolean {
+  return policy.approval.mode === 'four-eyes';
 }
 
 export interface RateCounts {

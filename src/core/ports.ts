@@ -64,24 +64,25 @@ export interface NewDraft extends SendRequest {
 /**
  * Drafts and their delivery jobs. Every mutating method writes its audit
  * event in the same transaction as the change, so the log never misses a step.
- * Decisions are conditional updates: they return null when the draft was not
- * pending and unexpired (someone else decided first, or it expired).
+ * Decisions are conditional updates on the draft's id *and version*: they
+ * return null when the draft was not pending and unexpired at that version
+ * (someone else decided first, it expired, or it was edited meanwhile).
  */
 export interface DraftStore {
   create(draft: NewDraft, now: Date, audit: AuditEventInput): Promise<Draft>;
   get(id: string): Promise<Draft | null>;
   /**
-   * pending → confirmed, and enqueue its delivery job, in one transaction.
+   * pending → confirmed if still at `version`, and enqueue its delivery job, in one transaction.
    * `withinLimits`, when given, is called inside that transaction with the
    * requester's rate counts — serialised with every other confirm, on every
    * replica, so concurrent clicks cannot overshoot a limit. It throws to
    * refuse; then nothing changes and the error reaches the caller.
    */
-  confirm(id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void): Promise<Draft | null>;
-  /** pending → cancelled; `by` null when relaybot itself withdraws it. */
-  cancel(id: string, by: Actor | null, now: Date, audit: AuditEventInput): Promise<Draft | null>;
-  /** Replace the editable fields of a pending draft (already validated). */
-  edit(id: string, patch: DraftPatch, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  confirm(id: string, version: number, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void): Promise<Draft | null>;
+  /** pending → cancelled, if still at `version`; `by` null when relaybot itself withdraws it. */
+  cancel(id: string, version: number, by: Actor | null, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /** Replace the editable fields of a pending draft at `version` (already validated); the version goes up by one. */
+  edit(id: string, version: number, patch: DraftPatch, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Remember where the card was posted (Slack ts, Telegram message id). */
   setCardRef(id: string, cardRef: string): Promise<void>;
   /** pending drafts whose expiry has passed → expired; returns those it changed (at most `limit`). */

@@ -4,7 +4,7 @@ import { canTransition, type Draft } from '../../src/core/draft.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const draft = (over: Partial<Draft> = {}): Draft => ({
-  id: 'd1', status: 'pending', channel: 'sms', to: '+15551234567', text: 'Build finished', subject: null,
+  version: 1, id: 'd1', status: 'pending', channel: 'sms', to: '+15551234567', text: 'Build finished', subject: null,
   requester: { platform: 'web', userId: 'alice', name: 'Alice' }, conversation: { platform: 'web', chatId: 'c1' },
   cardRef: null, idempotencyKey: 'relaybot-d1', createdAt: now, expiresAt: new Date(now.getTime() + 15 * 60_000),
   decidedBy: null, decidedAt: null, dryRun: false, relayMessageId: null, failureReason: null, attempts: 0, ...over,
@@ -16,7 +16,7 @@ describe('draft card', () => {
     expect(card.buttons.map((b) => b.label)).toEqual(['Send', 'Edit', 'Cancel']);
     expect(card.headline).toBe('Draft SMS to +1 555 123 4567');
     expect(card.fields).toContainEqual({ label: 'Message', value: 'Build finished' });
-    expect(card.context).toBe('Requested by Alice · expires 10:15 UTC');
+    expect(card.context).toBe('Requested by Alice · expires 10:15 UTC · v1');
   });
 
   it('says sent, dry run, failed, cancelled — with no buttons', () => {

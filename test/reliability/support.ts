@@ -73,7 +73,7 @@ export async function pendingDraft(stores: Stores, now: Date, requester: Actor =
 /** A confirmed draft whose delivery job is due at `now`. */
 export async function confirmedDraft(stores: Stores, now: Date): Promise<Draft> {
   const draft = await pendingDraft(stores, now);
-  const confirmed = await stores.drafts.confirm(draft.id, draft.requester, now, { actor: draft.requester, action: 'draft.confirmed' });
+  const confirmed = await stores.drafts.confirm(draft.id, draft.version, draft.requester, now, { actor: draft.requester, action: 'draft.confirmed' });
   if (!confirmed) throw new Error('confirm failed');
   return confirmed;
 }

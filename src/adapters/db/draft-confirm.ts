@@ -5,8 +5,9 @@
  * their audit events. The guarantees are those of a single confirm:
  *
  * - each draft is decided by one conditional UPDATE (`status = 'pending' and
- *   expires_at > now`), so of two clicks — in one round, or on two replicas —
- *   exactly one gets the row;
+ *   version = $seen and expires_at > now`), so what is confirmed is exactly
+ *   the content the approver saw, and of two clicks — in one round, or on two
+ *   replicas — exactly one gets the row;
  * - limits are counted under an advisory lock held to commit, so replicas
  *   cannot overshoot them together, and confirms earlier in the same round
  *   count against later ones.
@@ -24,6 +25,8 @@ import { draftFromSql } from './draft-rows.js';
 
 export interface ConfirmCall {
   id: string;
+  /** The version the approver saw; the draft is confirmed only if it is still that version. */
+  version: number;
   by: Actor;
   now: Date;
   audit: AuditEventInput;
@@ -121,24 +124,25 @@ async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Co
 }
 
 /**
- * One statement for the round: each still-pending draft → confirmed (by whom,
+ * One statement for the round: each draft still pending at the version its
+ * approver saw → confirmed (by whom,
  * when), its outbox job (due at once, no attempt yet) and its audit event —
  * written only for the drafts the UPDATE matched.
  */
 async function decideAndQueue(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
   const values = calls.map((c) => ({
-    id: c.id, by_platform: c.by.platform, by_user_id: c.by.userId, by_name: c.by.name ?? null,
+    id: c.id, version: c.version, by_platform: c.by.platform, by_user_id: c.by.userId, by_name: c.by.name ?? null,
     ...auditJsonFields({ ...c.audit, draftId: c.audit.draftId ?? c.id }, c.now),
   }));
   const { rows } = await tx.execute(sql`
     with v as (
       select * from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
-        id text, by_platform text, by_user_id text, by_name text, ${AUDIT_JSON_COLUMNS})
+        id text, version integer, by_platform text, by_user_id text, by_name text, ${AUDIT_JSON_COLUMNS})
     ),
     d as (
       update drafts set status = 'confirmed', decided_by_platform = v.by_platform, decided_by_user_id = v.by_user_id,
         decided_by_name = v.by_name, decided_at = v.at, updated_at = v.at
-      from v where drafts.id = v.id and drafts.status = 'pending' and drafts.expires_at > v.at
+      from v where drafts.id = v.id and drafts.status = 'pending' and drafts.version = v.version and drafts.expires_at > v.at
       returning drafts.*
     ),
     j as (insert into deliveries (draft_id, attempts, next_attempt_at, created_at) select d.id, 0, d.decided_at, d.decided_at from d),

@@ -7,6 +7,7 @@ import { drafts, type DraftRow } from './schema.js';
 export function toDraft(row: DraftRow): Draft {
   return {
     id: row.id,
+    version: row.version,
     status: row.status as DraftStatus,
     channel: row.channel as Channel,
     to: row.recipient,

@@ -1,7 +1,8 @@
 /**
  * DraftStore over Drizzle. Each mutation and its audit entry are one
  * statement (a data-modifying CTE). Decisions are single conditional UPDATEs (`… AND status =
- * 'pending' AND expires_at > now`), so of two concurrent clicks — on one
+ * 'pending' AND version = $seen AND expires_at > now`), so what is decided is
+ * exactly the content that was seen, and of two concurrent clicks — on one
  * process or many — exactly one matches a row; the other gets null.
  * The audit entry is written only when the change happened; a caller that
  * gets null audits the refusal itself (AuditLog.append).
@@ -24,8 +25,9 @@ import { drafts } from './schema.js';
 /** The audit event, about this draft unless the caller named another. */
 export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput => ({ ...audit, draftId: audit.draftId ?? draftId });
 
-/** Conditions under which a draft may still be decided at `now`. */
-const decidable = (id: string, now: Date) => and(eq(drafts.id, id), eq(drafts.status, 'pending'), gt(drafts.expiresAt, now));
+/** Conditions under which a draft may still be decided at `now`, by someone who saw `version`. */
+const decidable = (id: string, version: number, now: Date) =>
+  and(eq(drafts.id, id), eq(drafts.status, 'pending'), eq(drafts.version, version), gt(drafts.expiresAt, now));
 
 export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
   const confirm = createConfirm(db, sealer);
@@ -86,17 +88,17 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
 
     get,
 
-    confirm: (id: string, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void) =>
-      confirm({ id, by, now, audit, withinLimits }),
+    confirm: (id: string, version: number, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void) =>
+      confirm({ id, version, by, now, audit, withinLimits }),
 
-    cancel: (id: string, by: Actor | null, now: Date, audit: AuditEventInput) =>
+    cancel: (id: string, version: number, by: Actor | null, now: Date, audit: AuditEventInput) =>
       decide(
-        db.update(drafts).set({ status: 'cancelled', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, now)).returning(),
+        db.update(drafts).set({ status: 'cancelled', ...decidedByColumns(by, now), updatedAt: now }).where(decidable(id, version, now)).returning(),
         aboutDraft(audit, id),
         now,
       ),
 
-    edit: (id: string, patch: DraftPatch, now: Date, audit: AuditEventInput) =>
+    edit: (id: string, version: number, patch: DraftPatch, now: Date, audit: AuditEventInput) =>
       decide(
         db
             .update(drafts)
@@ -105,9 +107,11 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
               ...(patch.to !== undefined && { recipient: patch.to }),
               ...(patch.text !== undefined && { text: patch.text }),
               ...(patch.subject !== undefined && { subject: patch.subject }),
+              // In the same conditional UPDATE as the change: no reader ever sees new content under the old version.
+              version: sql`${drafts.version} + 1`,
               updatedAt: now,
             })
-            .where(decidable(id, now))
+            .where(decidable(id, version, now))
             .returning(),
         aboutDraft(audit, id),
         now,

@@ -16,6 +16,8 @@ export const drafts = pgTable(
   'drafts',
   {
     id: text('id').primaryKey(),
+    // 1 at creation, +1 per edit (in the edit's own conditional UPDATE); every decision names it.
+    version: integer('version').notNull().default(1),
     status: text('status').notNull(),
     channel: text('channel').notNull(),
     recipient: text('recipient').notNull(),

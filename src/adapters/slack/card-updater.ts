@@ -33,10 +33,13 @@ export class CardUpdater implements Notifier {
     return this.refresh(draft.id);
   }
 
-  /** Redraw the card of `draftId`; resolves once this update (and those queued before it) is done. Never throws. */
-  refresh(draftId: string): Promise<void> {
+  /**
+   * Redraw the card of `draftId`; resolves once this update (and those queued before it) is done. Never throws.
+   * `force` redraws even when this process last drew the same thing (a stale click: the card may be stale elsewhere).
+   */
+  refresh(draftId: string, options: { force?: boolean } = {}): Promise<void> {
     const previous = this.queues.get(draftId) ?? Promise.resolve();
-    const next = previous.then(() => this.apply(draftId)).catch((err: unknown) => {
+    const next = previous.then(() => this.apply(draftId, options.force ?? false)).catch((err: unknown) => {
       this.deps.logger.warn({ err: describe(err), draftId }, 'could not update the slack card');
     });
     this.queues.set(draftId, next);
@@ -46,13 +49,13 @@ export class CardUpdater implements Notifier {
     return next;
   }
 
-  private async apply(draftId: string): Promise<void> {
+  private async apply(draftId: string, force: boolean): Promise<void> {
     const draft = await this.deps.bot.getDraft(draftId);
     const ref = decodeCardRef(draft?.cardRef);
     if (!draft || !ref || draft.conversation.platform !== 'slack') return;
     const message = renderCardMessage(buildCard(draft, this.deps.clock.now()));
     const fingerprint = `${draft.cardRef}\n${JSON.stringify(message)}`;
-    if (this.lastRendered.get(draftId) === fingerprint) return;
+    if (!force && this.lastRendered.get(draftId) === fingerprint) return;
     if (ref.kind === 'message') {
       await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
     } else if (!(await postToResponseUrl(ref.url, { replace_original: true, ...message }, this.deps.logger))) {

@@ -1,11 +1,12 @@
 import type { types } from '@slack/bolt';
 import type { Card, CardAction } from '../../core/card.js';
+import { encodeButtonValue } from './button-value.js';
 import { escapeMrkdwn } from './slack-text.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
 
-/** Block Kit action ids of the card's buttons (DESIGN.md); each button's `value` is the draft id. */
+/** Block Kit action ids of the card's buttons; each button's `value` is `<draftId>:<version>` (button-value.ts). */
 export const ACTION_IDS: Record<CardAction, string> = {
   confirm: 'draft_confirm',
   edit: 'draft_edit',
@@ -30,7 +31,7 @@ function button(card: Card, b: Card['buttons'][number]): Button {
     type: 'button',
     action_id: ACTION_IDS[b.action],
     text: { type: 'plain_text', text: b.label },
-    value: card.draftId,
+    value: encodeButtonValue(card.draftId, card.version),
     ...(b.style === 'default' ? {} : { style: b.style }),
   };
 }

@@ -16,12 +16,16 @@ export const MODAL_TEXT_LIMIT = 3000;
 
 const option = (c: Channel): PlainTextOption => ({ text: { type: 'plain_text', text: CHANNEL_LABELS[c] }, value: c });
 
-/** The draft's id travels in private_metadata, the only state a modal carries back. */
+/**
+ * The draft's id and the version the form was filled from travel in
+ * private_metadata, the only state a modal carries back: a save over a version
+ * someone changed meanwhile is refused instead of overwriting it.
+ */
 export function renderEditModal(draft: Draft): ModalView {
   return {
     type: 'modal',
     callback_id: EDIT_MODAL_CALLBACK_ID,
-    private_metadata: JSON.stringify({ draftId: draft.id }),
+    private_metadata: JSON.stringify({ draftId: draft.id, version: draft.version }),
     title: { type: 'plain_text', text: 'Edit draft' },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Back' },
@@ -67,11 +71,14 @@ export function renderNoticeModal(title: string, sentence: string): ModalView {
   };
 }
 
-/** What the modal's private_metadata says, or null when it is not ours. */
-export function readEditModalDraftId(view: { private_metadata?: string }): string | null {
+/** Which draft (and version) the modal's private_metadata names, or null when it is not ours. A modal opened before versions existed has none. */
+export function readEditModalTarget(view: { private_metadata?: string }): { draftId: string; version?: number } | null {
   try {
-    const meta = JSON.parse(view.private_metadata ?? '') as { draftId?: unknown };
-    return typeof meta.draftId === 'string' ? meta.draftId : null;
+    const meta = JSON.parse(view.private_metadata ?? '') as { draftId?: unknown; version?: unknown };
+    if (typeof meta.draftId !== 'string') return null;
+    return Number.isSafeInteger(meta.version) && (meta.version as number) > 0
+      ? { draftId: meta.draftId, version: meta.version as number }
+      : { draftId: meta.draftId };
   } catch {
     return null;
   }

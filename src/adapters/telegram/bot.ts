@@ -101,8 +101,8 @@ function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Con
     const message = ctx.message;
     const repliedTo = message.reply_to_message;
     if (repliedTo?.from?.id === ctx.me.id) {
-      const draftId = await prompts.draftFor(ctx.chat.id, repliedTo.message_id);
-      if (draftId) return handleEditReply(ctx, deps, prompts, draftId, repliedTo.message_id, message.text);
+      const target = await prompts.draftFor(ctx.chat.id, repliedTo.message_id);
+      if (target) return handleEditReply(ctx, deps, prompts, target, repliedTo.message_id, message.text);
     }
     // In a group, a reply to the bot is for it only while the person is answering its question:
     // "nice" under a card is chatter, not a request.

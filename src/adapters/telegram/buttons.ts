@@ -40,6 +40,7 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
     const load = (): Promise<Draft | null> => deps.bot.getDraft(parsed.draftId);
 
     // Refused or too late: say why, and make sure the card no longer offers what cannot be done.
+    // A stale press (the card showed an older version) is told in the toast, and the card is redrawn at the new one.
     const refuse = async (error: unknown): Promise<void> => {
       if (!(error instanceof AppError)) throw error;
       await toast(error.message);
@@ -50,7 +51,7 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
     switch (parsed.action) {
       case 'confirm':
         try {
-          decided = await deps.bot.confirm(parsed.draftId, actor);
+          decided = await deps.bot.confirm(parsed.draftId, actor, parsed.version);
         } catch (error) {
           return await refuse(error);
         }
@@ -58,14 +59,14 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
         break;
       case 'cancel':
         try {
-          decided = await deps.bot.cancel(parsed.draftId, actor);
+          decided = await deps.bot.cancel(parsed.draftId, actor, parsed.version);
         } catch (error) {
           return await refuse(error);
         }
         await toast('Cancelled — nothing was sent.');
         break;
       case 'edit':
-        return await askForEdit(ctx, deps, prompts, ref, parsed.draftId, toast, refuse);
+        return await askForEdit(ctx, deps, prompts, ref, parsed.draftId, parsed.version, toast, refuse);
     }
     // The card may have been posted by a replica that died before storing where it is.
     if (!decided.cardRef) await deps.drafts.setCardRef(decided.id, formatCardRef(ref.chatId, ref.messageId));
@@ -79,8 +80,9 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
 }
 
 /**
- * Edit: check first that this person may edit this draft now, then ask for the
- * change with a ForceReply prompt and remember which draft the prompt is about.
+ * Edit: check first that this person may edit this draft now (still at the
+ * version the card showed), then ask for the change with a ForceReply prompt
+ * and remember which draft, and which version of it, the prompt is about.
  */
 async function askForEdit(
   ctx: Context,
@@ -88,13 +90,15 @@ async function askForEdit(
   prompts: EditPrompts,
   ref: TelegramCardRef,
   draftId: string,
+  seen: number | undefined,
   toast: (text?: string) => Promise<void>,
   refuse: (error: unknown) => Promise<void>,
 ): Promise<void> {
   const actor = actorFromUser(ctx.callbackQuery!.from);
+  let draft: Draft;
   try {
-    // Refuses (and audits) strangers, decided and expired drafts.
-    await deps.bot.openEdit(draftId, actor);
+    // Refuses (and audits) strangers, decided, expired and changed drafts.
+    draft = await deps.bot.openEdit(draftId, actor, seen);
   } catch (error) {
     return refuse(error);
   }
@@ -107,5 +111,5 @@ async function askForEdit(
     reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true },
     reply_markup: { force_reply: true, selective: true, input_field_placeholder: 'New text, or to: … / subject: …' },
   });
-  await prompts.remember(ref.chatId, prompt.message_id, draftId);
+  await prompts.remember(ref.chatId, prompt.message_id, draftId, draft.version);
 }

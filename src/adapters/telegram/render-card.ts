@@ -26,7 +26,7 @@ export function renderKeyboard(card: Card): InlineKeyboard {
   if (card.buttons.length === 0) return new InlineKeyboard([]);
   const keyboard = new InlineKeyboard();
   for (const button of card.buttons) {
-    keyboard.text(button.label, encodeCallback(button.action, card.draftId));
+    keyboard.text(button.label, encodeCallback(button.action, card.draftId, card.version));
     const style = STYLES[button.style];
     if (style) keyboard.style(style);
   }

@@ -1,7 +1,7 @@
 import { GrammyError, type Context } from 'grammy';
 import { buildCard } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
-import type { DraftPatch } from '../../core/draft.js';
+import type { Draft, DraftPatch } from '../../core/draft.js';
 import { contactScope } from '../../app/conversation-keys.js';
 import { formatCardRef, parseCardRef } from './card-ref.js';
 import { syncCard } from './card-sync.js';
@@ -33,7 +33,7 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
   try {
     sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
   } catch (error) {
-    await withdrawUnshown(ctx, deps, reply.draft.id, error);
+    await withdrawUnshown(ctx, deps, reply.draft, error);
     return;
   }
   await deps.drafts.setCardRef(reply.draft.id, formatCardRef(sent.chat.id, sent.message_id));
@@ -47,11 +47,11 @@ const WITHDRAWN =
  * a longer wait, or the bot blocked): a draft nobody can see must not stay
  * pending. Tell the requester once Telegram lets us talk again.
  */
-async function withdrawUnshown(ctx: Context, deps: TelegramAdapterDeps, draftId: string, error: unknown): Promise<void> {
+async function withdrawUnshown(ctx: Context, deps: TelegramAdapterDeps, draft: Draft, error: unknown): Promise<void> {
   const retryAfter = error instanceof GrammyError ? error.parameters.retry_after : undefined;
   const reason = error instanceof GrammyError ? `telegram ${error.error_code}: ${error.description}` : 'telegram unreachable';
-  deps.logger.warn({ draftId, reason }, 'could not post a draft card; the draft is withdrawn');
-  await deps.bot.withdrawUnshown(draftId, reason);
+  deps.logger.warn({ draftId: draft.id, reason }, 'could not post a draft card; the draft is withdrawn');
+  await deps.bot.withdrawUnshown(draft, reason);
   if (retryAfter === undefined) return;
   // After the wait Telegram asked for; a timer, so the update's handler finishes now.
   setTimeout(() => void say(ctx, WITHDRAWN).catch(() => undefined), retryAfter * 1000 + 500).unref();
@@ -65,30 +65,41 @@ async function resolveContact(deps: TelegramAdapterDeps, scope: string, patch: D
   return { ...patch, to: found[0]!.address, channel: found[0]!.channel };
 }
 
-/** A reply to an Edit prompt: change the draft, update its card, and say so (or why not). */
+/**
+ * A reply to an Edit prompt: change the draft — the version the prompt was
+ * about — update its card, and say so (or why not).
+ */
 export async function handleEditReply(
   ctx: Context,
   deps: TelegramAdapterDeps,
   prompts: EditPrompts,
-  draftId: string,
+  target: { draftId: string; version?: number },
   promptMessageId: number,
   text: string,
 ): Promise<void> {
   const chat = ctx.chat!;
+  const { draftId } = target;
   const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), parseEditReply(text));
   let edited;
   try {
-    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch);
+    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch, target.version);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    // A decided or expired draft can never be edited again: stop treating replies to this prompt as edits.
-    if (error.code === 'conflict:draft' || error.code === 'expired:draft' || error.code === 'not_found:draft') {
+    // A decided, expired or since-changed draft can never be edited through this prompt again: stop treating replies to it as edits.
+    if (['conflict:draft', 'conflict:version', 'expired:draft', 'not_found:draft'].includes(error.code)) {
       await prompts.forget(chat.id, promptMessageId);
+    }
+    if (error.code === 'conflict:version') {
+      // Show the version that is there now, so the person edits (or approves) that one.
+      const current = await deps.bot.getDraft(draftId);
+      const ref = parseCardRef(current?.cardRef ?? null);
+      if (ref && current) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, current);
     }
     await say(ctx, escapeHtml(error.message));
     return;
   }
-  // The prompt stays: another reply to it edits again, until the draft is decided.
+  // The prompt stays: another reply to it edits again — the version this reply made — until the draft is decided.
+  await prompts.remember(chat.id, promptMessageId, draftId, edited.version);
   const ref = parseCardRef(edited.cardRef);
   if (ref) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, edited);
   await say(ctx, 'Draft updated — check the card above and press <b>Send</b> when it is right.');

@@ -2,9 +2,11 @@ import { buildCard, type Card } from '../../core/card.js';
 import type { Draft, DraftStatus } from '../../core/draft.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 
-/** The `data` of a `data-draft` stream part (DESIGN.md): what a chat client needs to show a draft. */
+/** The `data` of a `data-draft` stream part: what a chat client needs to show a draft. */
 export interface DraftData {
   id: string;
+  /** The version shown; a client names it when it decides, so it approves exactly this content. */
+  version: number;
   /** As of now: a pending draft past its expiry reads `expired` even before the sweeper marks it. */
   status: DraftStatus;
   channel: Channel;
@@ -31,6 +33,7 @@ export function draftData(draft: Draft, now: Date): DraftData {
   const card = buildCard(draft, now);
   return {
     id: draft.id,
+    version: draft.version,
     status: card.status,
     channel: draft.channel,
     to: draft.to,

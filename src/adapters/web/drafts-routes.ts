@@ -4,13 +4,22 @@ import { AppError, draftNotFound } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { channelSchema, type Actor } from '../../core/send-request.js';
 import type { RelayBot } from '../../app/relaybot.js';
-import { DEFAULT_WEB_USER } from './chat-route.js';
 import { draftView } from './draft-view.js';
 import { badRequest, describeZodError, sendAppError } from './http-errors.js';
 
-/** Who decides: `userId` as in the chat body (DESIGN.md: trusted because the caller is on loopback or holds the token). */
+/**
+ * Who decides, and which version of the draft they saw. `userId` is as in the
+ * chat body (trusted because the caller is on loopback or holds the token) and
+ * is required: a decision is always somebody's, never a default user's.
+ * `version` may be left out in requester mode (it then means the current one).
+ */
 const deciderSchema = z.looseObject({
-  userId: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200).optional(),
+  userId: z
+    .string({ error: (issue) => (issue.input === undefined ? 'required: say who decides' : 'must be a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200),
+  version: z.number({ error: 'must be the draft version you saw, a whole number' }).int('must be a whole number').positive('must be 1 or more').optional(),
 });
 
 const patchSchema = deciderSchema
@@ -24,9 +33,9 @@ const patchSchema = deciderSchema
     message: 'say what to change: channel, to, text or subject',
   });
 
-const webActor = (userId: string | undefined): Actor => ({ platform: 'web', userId: userId ?? DEFAULT_WEB_USER });
+const webActor = (userId: string): Actor => ({ platform: 'web', userId });
 
-/** An absent body (no JSON content type) reads as `{}`: deciding needs no fields when the default user decides. */
+/** An absent body (no JSON content type) reads as `{}`, so it is refused for its missing `userId` like an empty one. */
 const bodyOf = (req: Request): unknown => req.body ?? {};
 
 export interface DraftsRoutesDeps {
@@ -69,14 +78,14 @@ export function draftsRoutes(deps: DraftsRoutesDeps): Router {
       badRequest(res, describeZodError(parsed.error));
       return;
     }
-    const { userId, channel, to, text, subject } = parsed.data;
+    const { userId, version, channel, to, text, subject } = parsed.data;
     const patch = {
       ...(channel !== undefined && { channel }),
       ...(to !== undefined && { to }),
       ...(text !== undefined && { text }),
       ...(subject !== undefined && { subject }),
     };
-    await decide(res, () => deps.bot.edit(req.params.id, webActor(userId), patch), 200);
+    await decide(res, () => deps.bot.edit(req.params.id, webActor(userId), patch, version), 200);
   });
 
   for (const action of ['confirm', 'cancel'] as const) {
@@ -87,9 +96,10 @@ export function draftsRoutes(deps: DraftsRoutesDeps): Router {
         return;
       }
       const actor = webActor(parsed.data.userId);
+      const { version } = parsed.data;
       // Confirm answers 202: delivery happens in the background; poll GET /api/drafts/:id until the status is final.
-      if (action === 'confirm') await decide(res, () => deps.bot.confirm(req.params.id, actor), 202);
-      else await decide(res, () => deps.bot.cancel(req.params.id, actor), 200);
+      if (action === 'confirm') await decide(res, () => deps.bot.confirm(req.params.id, actor, version), 202);
+      else await decide(res, () => deps.bot.cancel(req.params.id, actor, version), 200);
     });
   }
 

@@ -23,7 +23,8 @@ export function statusForCode(code: string): number {
     case 'expired':
       return 409;
     case 'invalid':
-      return 422;
+      // A request that is missing something it must say (e.g. `version`) is malformed; content that fails validation is 422.
+      return code === 'invalid:request' ? 400 : 422;
     case 'unavailable':
       return 503;
     case 'rejected':

@@ -26,7 +26,7 @@ describe.each(testDatabaseTargets())('DeliveryQueue on $name', (target) => {
   async function confirmed(): Promise<Draft> {
     const ada = freshActor();
     const draft = await stores.drafts.create(newDraft(ada), t0, event('draft.created', ada));
-    const done = await stores.drafts.confirm(draft.id, ada, t0, event('draft.confirmed', ada));
+    const done = await stores.drafts.confirm(draft.id, draft.version, ada, t0, event('draft.confirmed', ada));
     if (!done) throw new Error('confirm failed');
     return done;
   }

@@ -33,8 +33,8 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     const ada = freshActor();
     const draft = await stores.drafts.create(newDraft(ada), t0, event('draft.created', ada));
     const results = await Promise.all([
-      stores.drafts.confirm(draft.id, ada, later(1000), event('draft.confirmed', ada)),
-      stores.drafts.confirm(draft.id, ada, later(1000), event('draft.confirmed', ada)),
+      stores.drafts.confirm(draft.id, draft.version, ada, later(1000), event('draft.confirmed', ada)),
+      stores.drafts.confirm(draft.id, draft.version, ada, later(1000), event('draft.confirmed', ada)),
     ]);
     const winners = results.filter((r) => r !== null);
     expect(winners).toHaveLength(1);
@@ -46,14 +46,14 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     const jobs = await stores.deliveries.claim(later(1000), 30_000, 100);
     expect(jobs.filter((j) => j.draft.id === draft.id)).toEqual([expect.objectContaining({ attempt: 1 })]);
     // And a cancel after the confirm is too late.
-    expect(await stores.drafts.cancel(draft.id, ada, later(2000), event('draft.cancelled', ada))).toBeNull();
+    expect(await stores.drafts.cancel(draft.id, draft.version, ada, later(2000), event('draft.cancelled', ada))).toBeNull();
   });
 
   it('refuses to confirm or cancel a draft once it has expired, even before the sweeper runs', async () => {
     const ada = freshActor();
     const draft = await stores.drafts.create(newDraft(ada, { ttlMs: MINUTE }), t0, event('draft.created', ada));
-    expect(await stores.drafts.confirm(draft.id, ada, later(MINUTE), event('draft.confirmed', ada))).toBeNull();
-    expect(await stores.drafts.cancel(draft.id, ada, later(MINUTE + 1), event('draft.cancelled', ada))).toBeNull();
+    expect(await stores.drafts.confirm(draft.id, draft.version, ada, later(MINUTE), event('draft.confirmed', ada))).toBeNull();
+    expect(await stores.drafts.cancel(draft.id, draft.version, ada, later(MINUTE + 1), event('draft.cancelled', ada))).toBeNull();
     expect((await stores.drafts.get(draft.id))?.status).toBe('pending');
     expect((await stores.audit.list({ draftId: draft.id })).map((e) => e.action)).toEqual(['draft.created']);
   });
@@ -61,14 +61,31 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
   it('edits only while pending, keeping the draft pending', async () => {
     const ada = freshActor();
     const draft = await stores.drafts.create(newDraft(ada), t0, event('draft.created', ada));
-    const edited = await stores.drafts.edit(draft.id, { text: 'Deploy done.', to: '+15557654321' }, later(1000), event('draft.edited', ada, { before: draft.text, after: 'Deploy done.' }));
+    const edited = await stores.drafts.edit(draft.id, draft.version, { text: 'Deploy done.', to: '+15557654321' }, later(1000), event('draft.edited', ada, { before: draft.text, after: 'Deploy done.' }));
     expect(edited).toMatchObject({ status: 'pending', text: 'Deploy done.', to: '+15557654321', channel: 'sms', idempotencyKey: draft.idempotencyKey });
 
-    const cancelled = await stores.drafts.cancel(draft.id, ada, later(2000), event('draft.cancelled', ada));
+    const cancelled = await stores.drafts.cancel(draft.id, edited!.version, ada, later(2000), event('draft.cancelled', ada));
     expect(cancelled).toMatchObject({ status: 'cancelled', decidedBy: ada });
-    expect(await stores.drafts.edit(draft.id, { text: 'Too late' }, later(3000), event('draft.edited', ada))).toBeNull();
+    expect(await stores.drafts.edit(draft.id, edited!.version, { text: 'Too late' }, later(3000), event('draft.edited', ada))).toBeNull();
     expect((await stores.drafts.get(draft.id))?.text).toBe('Deploy done.');
     expect((await stores.audit.list({ draftId: draft.id })).map((e) => e.action)).toEqual(['draft.cancelled', 'draft.edited', 'draft.created']);
+  });
+
+  it('binds every decision to a version: an edit bumps it, and a confirm, cancel or edit of the old version matches nothing', async () => {
+    const ada = freshActor();
+    const draft = await stores.drafts.create(newDraft(ada), t0, event('draft.created', ada));
+    expect(draft.version).toBe(1);
+    const edited = await stores.drafts.edit(draft.id, 1, { text: 'Wire the money now', to: '+15550001111' }, later(1000), event('draft.edited', ada));
+    expect(edited).toMatchObject({ version: 2, text: 'Wire the money now' });
+    // Someone who saw version 1 decides nothing, and leaves no audit entry behind.
+    expect(await stores.drafts.confirm(draft.id, 1, ada, later(2000), event('draft.confirmed', ada))).toBeNull();
+    expect(await stores.drafts.cancel(draft.id, 1, ada, later(2000), event('draft.cancelled', ada))).toBeNull();
+    expect(await stores.drafts.edit(draft.id, 1, { text: 'stale' }, later(2000), event('draft.edited', ada))).toBeNull();
+    expect(await stores.drafts.get(draft.id)).toMatchObject({ status: 'pending', version: 2, text: 'Wire the money now' });
+    expect((await stores.audit.list({ draftId: draft.id })).map((e) => e.action)).toEqual(['draft.edited', 'draft.created']);
+
+    const confirmed = await stores.drafts.confirm(draft.id, 2, ada, later(3000), event('draft.confirmed', ada));
+    expect(confirmed).toMatchObject({ status: 'confirmed', version: 2, text: 'Wire the money now', to: '+15550001111' });
   });
 
   it('expires pending drafts past their time, auditing each, and leaves the others', async () => {
@@ -103,7 +120,7 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     const at = (ms: number) => new Date(base.getTime() + ms);
     const confirmAt = async (when: Date, who = ada, recipient = to) => {
       const d = await stores.drafts.create(newDraft(who, { to: recipient, ttlMs: 60 * MINUTE }), when, event('draft.created', who));
-      return stores.drafts.confirm(d.id, who, when, event('draft.confirmed', who));
+      return stores.drafts.confirm(d.id, d.version, who, when, event('draft.confirmed', who));
     };
     await confirmAt(at(-23 * 60 * MINUTE)); // same recipient, 23 h ago
     await confirmAt(at(-30 * MINUTE)); // sender and recipient, 30 min ago
@@ -111,7 +128,7 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     await confirmAt(at(-10 * 1000), freshActor('Bob'), '+15550000000'); // global only
     await confirmAt(at(-25 * 60 * MINUTE)); // outside every window
     const cancelled = await stores.drafts.create(newDraft(ada, { to }), at(-1000), event('draft.created', ada));
-    await stores.drafts.cancel(cancelled.id, ada, at(-1000), event('draft.cancelled', ada)); // not counted
+    await stores.drafts.cancel(cancelled.id, cancelled.version, ada, at(-1000), event('draft.cancelled', ada)); // not counted
 
     expect(await stores.drafts.rateCounts(ada, 'sms', to, base)).toEqual({ senderLastHour: 2, recipientLastDay: 3, globalLastMinute: 2 });
     expect(await stores.drafts.rateCounts(ada, 'wa', to, base)).toMatchObject({ recipientLastDay: 0 });

@@ -4,6 +4,7 @@ import type { Draft } from '../../../src/core/draft.js';
 export function makeDraft(overrides: Partial<Draft> = {}): Draft {
   return {
     id: 'd_01HZX4',
+    version: 1,
     status: 'pending',
     channel: 'sms',
     to: '+15551234567',

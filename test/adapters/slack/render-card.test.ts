@@ -8,19 +8,19 @@ const buttonsOf = (blocks: any[]) => blocks.find((b) => b.type === 'actions')?.e
 const allText = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('renderCardBlocks', () => {
-  it('shows a pending draft with Send (primary), Edit and Cancel (danger), each carrying the draft id', () => {
-    const blocks = renderCardBlocks(buildCard(makeDraft(), now));
+  it('shows a pending draft with Send (primary), Edit and Cancel (danger), each carrying the draft id and version', () => {
+    const blocks = renderCardBlocks(buildCard(makeDraft({ version: 2 }), now));
     expect(buttonsOf(blocks)).toEqual([
-      expect.objectContaining({ action_id: 'draft_confirm', value: 'd_01HZX4', style: 'primary', text: expect.objectContaining({ text: 'Send' }) }),
-      expect.objectContaining({ action_id: 'draft_edit', value: 'd_01HZX4', text: expect.objectContaining({ text: 'Edit' }) }),
-      expect.objectContaining({ action_id: 'draft_cancel', value: 'd_01HZX4', style: 'danger', text: expect.objectContaining({ text: 'Cancel' }) }),
+      expect.objectContaining({ action_id: 'draft_confirm', value: 'd_01HZX4:2', style: 'primary', text: expect.objectContaining({ text: 'Send' }) }),
+      expect.objectContaining({ action_id: 'draft_edit', value: 'd_01HZX4:2', text: expect.objectContaining({ text: 'Edit' }) }),
+      expect.objectContaining({ action_id: 'draft_cancel', value: 'd_01HZX4:2', style: 'danger', text: expect.objectContaining({ text: 'Cancel' }) }),
     ]);
     expect(buttonsOf(blocks)[1]).not.toHaveProperty('style');
     const text = allText(blocks);
     expect(text).toContain('Draft SMS to +1 555 123 4567');
     expect(text).toContain('Build finished successfully.');
     expect(text).toContain('Requested by alice');
-    expect(text).toContain('expires 12:15 UTC');
+    expect(text).toContain('expires 12:15 UTC · v2');
   });
 
   it('shows the subject of an email', () => {

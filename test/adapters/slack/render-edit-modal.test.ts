@@ -3,7 +3,7 @@ import { AppError } from '../../../src/core/errors.js';
 import {
   fieldForError,
   parseEditSubmission,
-  readEditModalDraftId,
+  readEditModalTarget,
   renderEditModal,
 } from '../../../src/adapters/slack/render-edit-modal.js';
 import fixture from '../../fixtures/slack/view-submission.json' with { type: 'json' };
@@ -18,7 +18,9 @@ describe('renderEditModal', () => {
     expect(byId.recipient.initial_value).toBe('ops@example.com');
     expect(byId.subject.initial_value).toBe('Deploy');
     expect(byId.text.initial_value).toBe('done');
-    expect(readEditModalDraftId(view as any)).toBe('d_01HZX4');
+    expect(readEditModalTarget(view as any)).toEqual({ draftId: 'd_01HZX4', version: 1 });
+    // The version the form was filled from travels with it, so a save over a newer version is refused.
+    expect(readEditModalTarget(renderEditModal(makeDraft({ version: 3 })) as any)).toEqual({ draftId: 'd_01HZX4', version: 3 });
   });
 
   it('leaves empty fields without an initial value (Slack rejects empty ones)', () => {
@@ -42,9 +44,11 @@ describe('parseEditSubmission', () => {
     expect(parseEditSubmission(state)).not.toHaveProperty('channel');
   });
 
-  it('returns null for metadata that is not ours', () => {
-    expect(readEditModalDraftId({ private_metadata: 'garbage' })).toBeNull();
-    expect(readEditModalDraftId({})).toBeNull();
+  it('returns null for metadata that is not ours, and no version for a modal opened before versions existed', () => {
+    expect(readEditModalTarget({ private_metadata: 'garbage' })).toBeNull();
+    expect(readEditModalTarget({})).toBeNull();
+    expect(readEditModalTarget({ private_metadata: JSON.stringify({ draftId: 'd_old' }) })).toEqual({ draftId: 'd_old' });
+    expect(readEditModalTarget({ private_metadata: JSON.stringify({ draftId: 'd_old', version: 'two' }) })).toEqual({ draftId: 'd_old' });
   });
 });
 

@@ -51,14 +51,14 @@ describe('Slack: /send', () => {
     const card = seeCard(posted.body);
     const [draft] = await bed.app.bot.history(actor(alice), 1);
     expect(card.buttons).toEqual([
-      { label: 'Send', actionId: 'draft_confirm', value: draft!.id, style: 'primary' },
-      { label: 'Edit', actionId: 'draft_edit', value: draft!.id },
-      { label: 'Cancel', actionId: 'draft_cancel', value: draft!.id, style: 'danger' },
+      { label: 'Send', actionId: 'draft_confirm', value: `${draft!.id}:1`, style: 'primary' },
+      { label: 'Edit', actionId: 'draft_edit', value: `${draft!.id}:1` },
+      { label: 'Cancel', actionId: 'draft_cancel', value: `${draft!.id}:1`, style: 'danger' },
     ]);
     expect(card.text).toContain('Draft SMS to +1 555 123 4567');
     expect(card.text).toContain('Build finished successfully.');
     expect(card.text).toContain(`Requested by ${alice.userName}`);
-    expect(card.text).toMatch(/expires \d\d:\d\d UTC/);
+    expect(card.text).toMatch(/expires \d\d:\d\d UTC · v1/);
     expect(bed.relay.requests).toHaveLength(0);
   });
 

@@ -77,6 +77,8 @@ export function slashCommand(o: CommandOptions): SlackPost {
 export interface ClickOptions {
   actionId: 'draft_confirm' | 'draft_edit' | 'draft_cancel';
   draftId: string;
+  /** The version the clicked card showed (`value` = `<id>:<version>`); absent: a card drawn before versions (bare id). */
+  version?: number;
   responseUrl: string;
   user?: string;
   userName?: string;
@@ -92,12 +94,14 @@ export function buttonClick(o: ClickOptions): SlackPost {
   payload.response_url = o.responseUrl;
   payload.trigger_id = `trigger-${o.draftId}-${o.actionId}`;
   payload.container = { ...payload.container, is_ephemeral: o.ephemeral ?? true, ...(o.messageTs ? { message_ts: o.messageTs } : {}) };
-  payload.actions[0] = { ...payload.actions[0], action_id: o.actionId, value: o.draftId };
+  payload.actions[0] = { ...payload.actions[0], action_id: o.actionId, value: o.version === undefined ? o.draftId : `${o.draftId}:${o.version}` };
   return form(payload);
 }
 
 export interface SubmitOptions {
   draftId: string;
+  /** The version the modal was opened on; absent: a modal opened before versions existed. */
+  version?: number;
   user?: string;
   channel?: string;
   to?: string;
@@ -109,7 +113,7 @@ export interface SubmitOptions {
 export function editSubmission(o: SubmitOptions): SlackPost {
   const payload = structuredClone(viewFixture) as any;
   payload.user = { ...payload.user, id: o.user ?? payload.user.id };
-  payload.view.private_metadata = JSON.stringify({ draftId: o.draftId });
+  payload.view.private_metadata = JSON.stringify({ draftId: o.draftId, ...(o.version === undefined ? {} : { version: o.version }) });
   const v = payload.view.state.values;
   if (o.channel) v.channel.value.selected_option = { text: { type: 'plain_text', text: o.channel }, value: o.channel };
   if (o.to !== undefined) v.recipient.value.value = o.to;

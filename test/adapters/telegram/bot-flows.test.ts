@@ -98,6 +98,17 @@ describe('private chat', () => {
     expect(await bed.app.bot.history(actorOf(alice), 5)).toHaveLength(1);
   });
 
+  it('still acts on a button drawn before versions existed (callback data without a version: the current one)', async () => {
+    const alice = member();
+    const card = await requestCard(alice);
+    const old = { ...card, buttons: card.buttons.map((row) => row.map((b) => ({ ...b, callback_data: b.callback_data?.replace(/:\d+$/, '') }))) };
+    expect(old.buttons.flat()[0]!.callback_data).toMatch(/^c:[\w-]+$/);
+    await handle(press(alice, old, 'Send'));
+    expect(toasts()).toEqual(['Sending…']);
+    await bed.app.drain();
+    expect(bed.relay.requests).toHaveLength(1);
+  });
+
   it('refuses an expired card with a toast and takes its buttons away', async () => {
     const alice = member();
     const card = await requestCard(alice);

@@ -35,17 +35,32 @@ describe('which group messages are for the bot', () => {
 });
 
 describe('callback data, card refs, edit replies', () => {
-  it('round-trips every action within 64 bytes and rejects foreign data', () => {
+  it('round-trips every action with the draft version within 64 bytes, and rejects foreign data', () => {
     const id = '0b7f4c2e-8f1a-4d3b-9c5e-6a7b8c9d0e1f';
     for (const action of ['confirm', 'edit', 'cancel'] as const) {
-      const data = encodeCallback(action, id);
-      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-      expect(decodeCallback(data)).toEqual({ action, draftId: id });
+      for (const version of [1, 2, 999_999_999]) {
+        const data = encodeCallback(action, id, version);
+        expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+        expect(decodeCallback(data)).toEqual({ action, draftId: id, version });
+      }
     }
+    expect(encodeCallback('confirm', id, 2)).toBe(`c:${id}:2`);
     expect(decodeCallback('z:abc')).toBeNull();
     expect(decodeCallback('c:')).toBeNull();
     expect(decodeCallback('c:drop table; --')).toBeNull();
-    expect(() => encodeCallback('confirm', 'x'.repeat(70))).toThrow(/64 bytes/);
+    expect(decodeCallback(`c:${id}:0`)).toBeNull();
+    expect(decodeCallback(`c:${id}:-1`)).toBeNull();
+    expect(decodeCallback(`c:${id}:two`)).toBeNull();
+    expect(decodeCallback(`c:${id}:1:2`)).toBeNull();
+    expect(decodeCallback(`c:${'x'.repeat(60)}:12345`)).toBeNull(); // 70 bytes: more than Telegram ever sends
+    expect(() => encodeCallback('confirm', 'x'.repeat(62), 1)).toThrow(/64 bytes/);
+  });
+
+  it('still reads buttons drawn before versions existed (no version: the current one, where policy allows)', () => {
+    const id = '0b7f4c2e-8f1a-4d3b-9c5e-6a7b8c9d0e1f';
+    expect(decodeCallback(`c:${id}`)).toEqual({ action: 'confirm', draftId: id });
+    expect(decodeCallback(`e:${id}`)).toEqual({ action: 'edit', draftId: id });
+    expect(decodeCallback(`x:${id}`)).toEqual({ action: 'cancel', draftId: id });
   });
 
   it('stores a card as chatId:messageId, group ids included', () => {

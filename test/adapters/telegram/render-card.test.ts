@@ -7,7 +7,7 @@ import { visibleTextOfHtml } from '../../fakes/telegram-api.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const draft = (over: Partial<Draft> = {}): Draft => ({
-  id: '0b7f4c2e-8f1a-4d3b-9c5e-6a7b8c9d0e1f', status: 'pending', channel: 'email', to: 'ops@example.com', text: 'v2 is live',
+  version: 1, id: '0b7f4c2e-8f1a-4d3b-9c5e-6a7b8c9d0e1f', status: 'pending', channel: 'email', to: 'ops@example.com', text: 'v2 is live',
   subject: 'Deploy', requester: { platform: 'telegram', userId: '5001', name: '@alice_ops' },
   conversation: { platform: 'telegram', chatId: '5001' }, cardRef: null, idempotencyKey: 'k', createdAt: now,
   expiresAt: new Date(now.getTime() + 15 * 60_000), decidedBy: null, decidedAt: null, dryRun: false,
@@ -27,13 +27,13 @@ describe('Telegram draft card', () => {
     expect(card.visible).toContain('Draft Email to ops@example.com');
     expect(card.visible).toContain('Subject: Deploy');
     expect(card.visible).toContain('v2 is live');
-    expect(card.visible).toContain('Requested by @alice_ops · expires 10:15 UTC');
+    expect(card.visible).toContain('Requested by @alice_ops · expires 10:15 UTC · v1');
     expect(card.buttons.map((b) => b.text)).toEqual(['Send', 'Edit', 'Cancel']);
     const data = card.buttons.map((b) => ('callback_data' in b ? b.callback_data : ''));
     expect(data.map((d) => decodeCallback(d))).toEqual([
-      { action: 'confirm', draftId: draft().id },
-      { action: 'edit', draftId: draft().id },
-      { action: 'cancel', draftId: draft().id },
+      { action: 'confirm', draftId: draft().id, version: 1 },
+      { action: 'edit', draftId: draft().id, version: 1 },
+      { action: 'cancel', draftId: draft().id, version: 1 },
     ]);
     for (const d of data) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(64);
   });

@@ -38,6 +38,7 @@ describe('POST /api/chat', () => {
     const draft = parts[4]!;
     expect(draft.data).toMatchObject({
       id: draft.id,
+      version: 1,
       status: 'pending',
       channel: 'sms',
       to: '+15551234567',
@@ -225,7 +226,7 @@ describe('health, metrics and the console page', () => {
 
   it('GET /metrics shows relaybot counters and request timings in Prometheus text', async () => {
     const id = await draftVia(web.base, 'chat-metrics', 'text +15551234567 metrics please');
-    await postJson(`${web.base}/api/drafts/${id}/cancel`, {});
+    await postJson(`${web.base}/api/drafts/${id}/cancel`, { userId: 'web-user' });
     const res = await fetch(`${web.base}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();

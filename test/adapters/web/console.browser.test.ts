@@ -104,4 +104,25 @@ describe.skipIf(skip)('web console in Chromium', () => {
     await expect.poll(() => card.locator('.card-headline').textContent()).toBe('Cancelled — nothing was sent');
     expect(await card.getByRole('button').filter({ hasText: /^(Send|Edit|Cancel)$/ }).count()).toBe(0);
   });
+
+  it('sends the version it shows: after an edit elsewhere, Send is refused with the sentence and the card shows the new version', async () => {
+    await ask('text +15551234567 Lunch at noon');
+    const card = page.locator('article.card').last();
+    await expect.poll(() => card.locator('.card-context').textContent()).toMatch(/· v1/);
+    const id = await card.getAttribute('data-draft-id');
+    // The same person changes it from another window (the API).
+    const edited = await fetch(`${web.base}/api/drafts/${id}`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'web-user', version: 1, text: 'Lunch at one' }),
+    });
+    expect(edited.status).toBe(200);
+
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => card.locator('.card-error').textContent()).toMatch(/The draft changed since you saw it — check the new version/);
+    expect(await card.locator('.field-message dd').textContent()).toBe('Lunch at one');
+    expect(await card.locator('.card-context').textContent()).toMatch(/· v2/);
+    expect((await web.bot.getDraft(id!))!.status).toBe('pending');
+
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('confirmed');
+  });
 });

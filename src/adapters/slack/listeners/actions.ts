@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { AppError } from '../../../core/errors.js';
 import type { Actor } from '../../../core/send-request.js';
+import { decodeButtonValue } from '../button-value.js';
 import { encodeCardRef } from '../card-ref.js';
 import { NOT_ALLOWED, slackActor } from '../people.js';
 import { ACTION_IDS } from '../render-card.js';
@@ -27,10 +28,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await ack();
     const ctx = await clickContext(deps, body, action.value);
     if (!ctx) return;
-    const { draftId, actor, target } = ctx;
+    const { draftId, version, actor, target } = ctx;
     try {
-      // Refuses (and audits) strangers, decided and expired drafts; the catch below says why.
-      const draft = await deps.bot.openEdit(draftId, actor);
+      // Refuses (and audits) strangers, decided, expired and changed drafts; the catch below says why.
+      const draft = await deps.bot.openEdit(draftId, actor, version);
       if (draft.text.length > MODAL_TEXT_LIMIT || (draft.subject?.length ?? 0) > MODAL_TEXT_LIMIT) {
         await tellEphemeral(deps, target, `This message is longer than Slack lets me edit (${MODAL_TEXT_LIMIT} characters). Cancel it and ask again with the new words.`);
         return;
@@ -45,12 +46,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
 interface ClickContext {
   draftId: string;
+  /** The version the clicked card showed; absent on cards drawn before versions existed. */
+  version: number | undefined;
   actor: Actor;
   target: EphemeralTarget;
 }
 
 /** Who clicked, where to answer them, and — for an ephemeral card — remember its fresh response_url. */
-async function clickContext(deps: ListenerDeps, body: Click, draftId: string | undefined): Promise<ClickContext | null> {
+async function clickContext(deps: ListenerDeps, body: Click, value: string | undefined): Promise<ClickContext | null> {
   const target: EphemeralTarget = {
     responseUrl: body.response_url,
     channel: body.channel?.id ?? (body.container['channel_id'] as string | undefined),
@@ -61,30 +64,36 @@ async function clickContext(deps: ListenerDeps, body: Click, draftId: string | u
     await tellEphemeral(deps, target, NOT_ALLOWED);
     return null;
   }
-  if (!draftId) return null;
+  const button = decodeButtonValue(value);
+  if (!button) return null;
+  const { draftId } = button;
   // Only the requester sees an ephemeral card, and its response_url is the only way to redraw it
   // later (a newer one lasts longer), so store it before deciding: the worker reads it from there.
   if (body.container['is_ephemeral'] === true && body.response_url) {
     await deps.drafts.setCardRef(draftId, encodeCardRef({ kind: 'response_url', url: body.response_url }));
   }
-  return { draftId, actor: slackActor(body.user.id, body.user.username ?? body.user.name), target };
+  return { draftId, version: button.version, actor: slackActor(body.user.id, body.user.username ?? body.user.name), target };
 }
 
-async function decide(deps: ListenerDeps, body: Click, draftId: string | undefined, decision: 'confirm' | 'cancel'): Promise<void> {
-  const ctx = await clickContext(deps, body, draftId);
+async function decide(deps: ListenerDeps, body: Click, value: string | undefined, decision: 'confirm' | 'cancel'): Promise<void> {
+  const ctx = await clickContext(deps, body, value);
   if (!ctx) return;
   try {
-    if (decision === 'confirm') await deps.bot.confirm(ctx.draftId, ctx.actor);
-    else await deps.bot.cancel(ctx.draftId, ctx.actor);
+    if (decision === 'confirm') await deps.bot.confirm(ctx.draftId, ctx.actor, ctx.version);
+    else await deps.bot.cancel(ctx.draftId, ctx.actor, ctx.version);
     await deps.updater.refresh(ctx.draftId);
   } catch (err) {
     await refused(deps, err, ctx.draftId, ctx.target, decision);
   }
 }
 
-/** Tell the clicker why not; when the draft moved on (expired, decided by someone else) redraw the card too. */
+/**
+ * Tell the clicker why not; when the draft moved on (expired, decided or
+ * edited by someone else) redraw the card too — after a stale click always,
+ * so the clicker sees the version that is there now.
+ */
 async function refused(deps: ListenerDeps, err: unknown, draftId: string, target: EphemeralTarget, what: string): Promise<void> {
   const sentence = err instanceof AppError ? err.message : unexpected(deps, err, what);
   await tellEphemeral(deps, target, sentence);
-  if (!AppError.is(err, 'denied:decider')) await deps.updater.refresh(draftId);
+  if (!AppError.is(err, 'denied:decider')) await deps.updater.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
 }

@@ -45,7 +45,7 @@ const WITHDRAWN = 'I could not show you the draft card here, so I cancelled that
 async function withdraw(deps: ListenerDeps, draft: Draft, user: string, place: ReplyPlace, refusal: unknown): Promise<void> {
   const reason = typeof refusal === 'string' ? refusal : describe(refusal);
   deps.logger.warn({ err: reason, draftId: draft.id }, 'could not post a draft card; the draft is withdrawn');
-  await deps.bot.withdrawUnshown(draft.id, `slack: ${reason}`);
+  await deps.bot.withdrawUnshown(draft, `slack: ${reason}`);
   const channel = place.channel;
   try {
     await deps.client.chat.postEphemeral({ channel, user, text: WITHDRAWN, ...thread(place.kind === 'thread' ? place.threadTs : undefined) });

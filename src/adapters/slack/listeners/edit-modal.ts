@@ -5,7 +5,7 @@ import {
   EDIT_MODAL_CALLBACK_ID,
   fieldForError,
   parseEditSubmission,
-  readEditModalDraftId,
+  readEditModalTarget,
   renderNoticeModal,
 } from '../render-edit-modal.js';
 import { unexpected, type ListenerDeps } from './listener-deps.js';
@@ -18,18 +18,20 @@ import { unexpected, type ListenerDeps } from './listener-deps.js';
  */
 export function registerEditModal(app: App, deps: ListenerDeps): void {
   app.view(EDIT_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
-    const draftId = readEditModalDraftId(view);
+    const target = readEditModalTarget(view);
     if (!deps.isAllowed(body.user.id)) {
       await ack({ response_action: 'update', view: renderNoticeModal('Not saved', NOT_ALLOWED) });
       return;
     }
-    if (!draftId) {
+    if (!target) {
       await ack({ response_action: 'update', view: renderNoticeModal('Not saved', 'This form lost track of its draft. Close it and press Edit on the card again.') });
       return;
     }
+    const { draftId, version } = target;
     const actor = slackActor(body.user.id, body.user.name);
     try {
-      await deps.bot.edit(draftId, actor, parseEditSubmission(view.state));
+      // Based on the version the form was opened on: if someone changed the draft since, this is refused, not merged.
+      await deps.bot.edit(draftId, actor, parseEditSubmission(view.state), version);
     } catch (err) {
       if (!(err instanceof AppError)) {
         await ack({ response_action: 'update', view: renderNoticeModal('Not saved', unexpected(deps, err, 'saving an edit')) });
@@ -41,7 +43,7 @@ export function registerEditModal(app: App, deps: ListenerDeps): void {
         return;
       }
       await ack({ response_action: 'update', view: renderNoticeModal('Not saved', err.message) });
-      await deps.updater.refresh(draftId);
+      await deps.updater.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
       return;
     }
     await ack();

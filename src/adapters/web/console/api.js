@@ -77,10 +77,13 @@ async function call(method, path, body) {
 
 export const api = {
   getDraft: (id) => call('GET', `/api/drafts/${encodeURIComponent(id)}`).then((b) => b.draft),
-  confirm: (id) => call('POST', `/api/drafts/${encodeURIComponent(id)}/confirm`, { userId: settings.userId }).then((b) => b.draft),
-  cancel: (id) => call('POST', `/api/drafts/${encodeURIComponent(id)}/cancel`, { userId: settings.userId }).then((b) => b.draft),
-  edit: (id, patch) =>
-    call('PATCH', `/api/drafts/${encodeURIComponent(id)}`, { ...patch, userId: settings.userId }).then((b) => b.draft),
+  // Every decision names who decides and the version the card showed: the server refuses (409) if the draft changed since.
+  confirm: (id, version) =>
+    call('POST', `/api/drafts/${encodeURIComponent(id)}/confirm`, { userId: settings.userId, version }).then((b) => b.draft),
+  cancel: (id, version) =>
+    call('POST', `/api/drafts/${encodeURIComponent(id)}/cancel`, { userId: settings.userId, version }).then((b) => b.draft),
+  edit: (id, patch, version) =>
+    call('PATCH', `/api/drafts/${encodeURIComponent(id)}`, { ...patch, userId: settings.userId, version }).then((b) => b.draft),
   audit: (filter) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);

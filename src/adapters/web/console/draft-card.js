@@ -64,12 +64,12 @@ export class DraftCard {
   }
 
   async confirm() {
-    await this.decide('confirm', () => api.confirm(this.draftId));
+    await this.decide('confirm', (version) => api.confirm(this.draftId, version));
     if (this.view && !FINAL.has(this.status)) this.poll();
   }
 
   async cancel() {
-    await this.decide('cancel', () => api.cancel(this.draftId));
+    await this.decide('cancel', (version) => api.cancel(this.draftId, version));
   }
 
   async saveEdit(form) {
@@ -93,24 +93,31 @@ export class DraftCard {
     this.formError = '';
     this.render();
     try {
-      this.view = await api.edit(this.draftId, patch);
+      this.view = await api.edit(this.draftId, patch, before.version);
       this.closeForm();
     } catch (error) {
       this.formError = error.message;
       // Someone else decided, or it expired: show where the draft really stands.
       if (error.status === 404 || error.status === 409) await this.refreshQuietly();
+      // Someone else edited it: the form holds an old version, so show the new card and let the person start again from it.
+      if (error.code === 'conflict:version') {
+        this.closeForm();
+        this.error = error.message;
+      }
     } finally {
       this.busy = null;
       this.render();
     }
   }
 
+  /** `request(version)` decides the version this card shows; a 409 redraws the card as the draft stands now. */
   async decide(action, request) {
+    const version = this.view?.version;
     this.busy = action;
     this.error = '';
     this.render();
     try {
-      this.view = await request();
+      this.view = await request(version);
     } catch (error) {
       this.error = error.message;
       await this.refreshQuietly();
