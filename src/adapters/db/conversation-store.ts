@@ -1,5 +1,5 @@
 /** ConversationStore: multi-turn state per conversation key, one row each, so it survives restarts and replicas. */
-import { eq, lt, sql } from 'drizzle-orm';
+import { eq, inArray, lt, sql } from 'drizzle-orm';
 import type { ConversationStore } from '../../core/ports.js';
 import type { AppDb } from './client.js';
 import { conversations } from './schema.js';
@@ -27,8 +27,11 @@ export function createConversationStore(db: AppDb): ConversationStore {
       await db.delete(conversations).where(eq(conversations.key, key));
     },
 
-    async purge(before) {
-      const removed = await db.delete(conversations).where(lt(conversations.updatedAt, before)).returning({ key: conversations.key });
+    async purge(before, limit) {
+      // A batch at a time, oldest first on conversations_updated_idx; SKIP LOCKED leaves rows another replica is purging.
+      const old = db.select({ key: conversations.key }).from(conversations).where(lt(conversations.updatedAt, before))
+        .orderBy(conversations.updatedAt).limit(limit).for('update', { skipLocked: true });
+      const removed = await db.delete(conversations).where(inArray(conversations.key, old)).returning({ key: conversations.key });
       return removed.length;
     },
   };

@@ -3,7 +3,7 @@
  * primary key (source, event_id) makes "first time?" one atomic insert, right
  * across replicas.
  */
-import { lt } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { InboundDedupe } from '../../core/ports.js';
 import type { AppDb } from './client.js';
 import { inboundEvents } from './schema.js';
@@ -19,9 +19,16 @@ export function createInboundDedupe(db: AppDb): InboundDedupe {
       return inserted.length === 1;
     },
 
-    async purge(before) {
-      const removed = await db.delete(inboundEvents).where(lt(inboundEvents.seenAt, before)).returning({ eventId: inboundEvents.eventId });
-      return removed.length;
+    async purge(before, limit) {
+      // A batch at a time, oldest first on inbound_events_seen_idx; SKIP LOCKED leaves rows another replica is purging.
+      const { rows } = await db.execute<{ purged: number }>(sql`
+        with old as (
+          select source, event_id from ${inboundEvents} where seen_at < ${before.toISOString()}::timestamptz
+          order by seen_at limit ${limit} for update skip locked
+        ),
+        d as (delete from ${inboundEvents} e using old where e.source = old.source and e.event_id = old.event_id returning 1)
+        select count(*)::int as purged from d`);
+      return Number(rows[0]?.purged ?? 0);
     },
   };
 }
