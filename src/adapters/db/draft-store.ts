@@ -19,7 +19,7 @@ import { batched, settled } from './batcher.js';
 import { createConfirm } from './draft-confirm.js';
 import { decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
 import { countRates, prepareRateCounts } from './rate-counts.js';
-import { deliveries, drafts, FINAL_STATUSES, statusIn } from './schema.js';
+import { deliveries, drafts, FINAL_STATUSES, limitLiteral, statusIn } from './schema.js';
 
 
 /** The audit event, about this draft unless the caller named another. */
@@ -162,10 +162,10 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
       const { rows } = await db.execute<{ purged: number }>(sql`
         with old as (
           select id from drafts where ${statusIn(FINAL_STATUSES)} and updated_at < ${before.toISOString()}::timestamptz
-          order by updated_at limit ${limit} for update skip locked
+          order by updated_at limit ${limitLiteral(limit)} for update skip locked
         ),
-        j as (delete from ${deliveries} where draft_id in (select id from old)),
-        d as (delete from drafts where id in (select id from old) returning 1)
+        j as (delete from ${deliveries} where draft_id = any(array(select id from old))),
+        d as (delete from drafts where id = any(array(select id from old)) returning 1)
         select count(*)::int as purged from d`);
       return Number(rows[0]?.purged ?? 0);
     },

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { InboundDedupe } from '../../core/ports.js';
 import type { AppDb } from './client.js';
-import { inboundEvents } from './schema.js';
+import { inboundEvents, limitLiteral } from './schema.js';
 
 export function createInboundDedupe(db: AppDb): InboundDedupe {
   return {
@@ -20,13 +20,14 @@ export function createInboundDedupe(db: AppDb): InboundDedupe {
     },
 
     async purge(before, limit) {
-      // A batch at a time, oldest first on inbound_events_seen_idx; SKIP LOCKED leaves rows another replica is purging.
+      // A batch at a time, oldest first on inbound_events_seen_idx, deleted by row address (a TID scan);
+      // SKIP LOCKED leaves rows another replica is purging.
       const { rows } = await db.execute<{ purged: number }>(sql`
         with old as (
-          select source, event_id from ${inboundEvents} where seen_at < ${before.toISOString()}::timestamptz
-          order by seen_at limit ${limit} for update skip locked
+          select ctid from ${inboundEvents} where seen_at < ${before.toISOString()}::timestamptz
+          order by seen_at limit ${limitLiteral(limit)} for update skip locked
         ),
-        d as (delete from ${inboundEvents} e using old where e.source = old.source and e.event_id = old.event_id returning 1)
+        d as (delete from ${inboundEvents} where ctid = any(array(select ctid from old)) returning 1)
         select count(*)::int as purged from d`);
       return Number(rows[0]?.purged ?? 0);
     },

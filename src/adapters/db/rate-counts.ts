@@ -99,7 +99,7 @@ export async function lockRateKeys(tx: AppTx, ids: string[], now: Date): Promise
   const { rows } = await tx.execute<{ id: string; platform: string; user_id: string; channel: string; recipient: string; locks: number }>(sql`
     with d as materialized (
       select id, requester_platform as platform, requester_user_id as user_id, channel, recipient from drafts
-      where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)) and status = 'pending' and expires_at > ${now.toISOString()}::timestamptz
+      where id = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))) and status = 'pending' and expires_at > ${now.toISOString()}::timestamptz
       order by id
       for update
     ),

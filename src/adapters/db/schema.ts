@@ -18,6 +18,11 @@ export const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'] as const;
 export const FINAL_STATUSES = ['sent', 'failed', 'cancelled', 'expired'] as const;
 /** `status in (…)` as literals (a partial index is used only when its predicate is provable from constants). */
 export const statusIn = (statuses: readonly string[], column = 'status') => sql.raw(`${column} in (${statuses.map((s) => `'${s}'`).join(', ')})`);
+/**
+ * A row limit as a literal, not a parameter: a prepared statement's generic plan
+ * cannot see a parameter's value, guesses a large limit, and may read a whole table.
+ */
+export const limitLiteral = (n: number) => sql.raw(String(Math.max(1, Math.trunc(n))));
 const COUNTED = statusIn(COUNTED_STATUSES);
 const FINAL = statusIn(FINAL_STATUSES);
 
