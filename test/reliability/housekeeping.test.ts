@@ -137,5 +137,13 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
     const history = (await stores.audit.list({ draftId: sent.id })).map((e) => e.action);
     expect(history).toEqual(['draft.sent', 'delivery.claimed', 'draft.confirmed', 'draft.created']);
     expect(await maintenance.runOnce()).toBe(0);
+
+    // The runtime's own housekeeping takes the period from the policy (retentionDays, 90 by default).
+    const another = await pendingDraft(stores, old);
+    await stores.drafts.cancel(another.id, another.requester, old, { actor: another.requester, action: 'draft.cancelled' });
+    expect(replicas.a.config.policy.retentionDays).toBe(90);
+    expect(await replicas.a.maintenance.runOnce()).toBe(1);
+    expect(await stores.drafts.get(another.id)).toBeNull();
+    expect(await stores.drafts.get(recent.id)).not.toBeNull();
   });
 });
