@@ -98,7 +98,10 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     notifier,
   });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
-  const maintenance = new Maintenance({ dedupe: stores.dedupe, conversations: stores.conversations, clock, logger });
+  const maintenance = new Maintenance(
+    { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, clock, logger },
+    { draftRetentionMs: config.policy.retentionDays * 86_400_000 },
+  );
   return {
     config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance,
     async close(graceMs = 10_000) {

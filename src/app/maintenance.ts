@@ -1,4 +1,4 @@
-import type { Clock, ConversationStore, InboundDedupe, Logger } from '../core/ports.js';
+import type { Clock, ConversationStore, DraftStore, InboundDedupe, Logger } from '../core/ports.js';
 import { PeriodicTask } from './periodic-task.js';
 
 export interface MaintenanceOptions {
@@ -16,26 +16,48 @@ export interface MaintenanceOptions {
    * abandoned — its draft expired long ago — and the table would otherwise only grow.
    */
   conversationRetentionMs?: number;
+  /**
+   * How long to keep a draft in a final state (sent, failed, cancelled, expired)
+   * after its last change, ms: the policy's `retentionDays`. Default 90 days.
+   */
+  draftRetentionMs?: number;
+  /** Rows per DELETE: small batches keep each transaction (and its locks) short. Default 500. */
+  batchSize?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * Periodic housekeeping: forgets inbound event ids (Slack event ids, Telegram
  * update ids) old enough that no platform will redeliver them, and conversation
- * state (multi-turn questions, Telegram edit prompts) untouched for a week.
- * Every replica may run it; each purge is one idempotent DELETE, so overlapping
- * runs are harmless.
+ * state (multi-turn questions, Telegram edit prompts) untouched for a week,
+ * and drafts in a final state past the retention period (the audit log is
+ * never purged: its rows name drafts by id only, so they outlive them).
+ * Every replica may run it. Each purge deletes small batches, oldest first on
+ * an index, skipping rows another replica is deleting, so overlapping runs are
+ * harmless and no statement holds many locks.
  */
 export class Maintenance {
   private readonly dedupeRetentionMs: number;
   private readonly conversationRetentionMs: number;
+  private readonly draftRetentionMs: number;
+  private readonly batchSize: number;
   private readonly task: PeriodicTask;
 
   constructor(
-    private readonly deps: { dedupe: InboundDedupe; conversations: ConversationStore; clock: Clock; logger: Logger },
+    private readonly deps: {
+      dedupe: InboundDedupe;
+      conversations: ConversationStore;
+      drafts: Pick<DraftStore, 'purgeDecided'>;
+      clock: Clock;
+      logger: Logger;
+    },
     options: MaintenanceOptions = {},
   ) {
-    this.dedupeRetentionMs = options.dedupeRetentionMs ?? 86_400_000;
-    this.conversationRetentionMs = options.conversationRetentionMs ?? 7 * 86_400_000;
+    this.dedupeRetentionMs = options.dedupeRetentionMs ?? DAY_MS;
+    this.conversationRetentionMs = options.conversationRetentionMs ?? 7 * DAY_MS;
+    this.draftRetentionMs = options.draftRetentionMs ?? 90 * DAY_MS;
+    this.batchSize = options.batchSize ?? 500;
     this.task = new PeriodicTask(() => this.purge(), options.intervalMs ?? 3_600_000, deps.logger, 'housekeeping purge failed; trying again at the next run');
   }
 
@@ -49,7 +71,7 @@ export class Maintenance {
     return this.task.stop();
   }
 
-  /** One run; returns how many rows were forgotten (inbound event ids plus conversations). */
+  /** One run; returns how many rows were forgotten (inbound event ids, conversations and drafts). */
   runOnce(): Promise<number> {
     return this.task.run();
   }
@@ -58,9 +80,10 @@ export class Maintenance {
     const now = this.deps.clock.now().getTime();
     const eventsBefore = new Date(now - this.dedupeRetentionMs);
     const conversationsBefore = new Date(now - this.conversationRetentionMs);
+    const draftsBefore = new Date(now - this.draftRetentionMs);
     const [inboundEvents, conversations] = await Promise.all([
-      this.deps.dedupe.purge(eventsBefore),
-      this.deps.conversations.purge(conversationsBefore),
+      this.inBatches((limit) => this.deps.dedupe.purge(eventsBefore, limit)),
+      this.inBatches((limit) => this.deps.conversations.purge(conversationsBefore, limit)),
     ]);
     if (inboundEvents + conversations > 0) {
       this.deps.logger.info(
@@ -68,6 +91,18 @@ export class Maintenance {
         'forgot old inbound event ids and conversations',
       );
     }
-    return inboundEvents + conversations;
+    const drafts = await this.inBatches((limit) => this.deps.drafts.purgeDecided(draftsBefore, limit));
+    if (drafts > 0) this.deps.logger.info({ drafts, draftsBefore: draftsBefore.toISOString() }, 'purged final drafts past the retention period');
+    return inboundEvents + conversations + drafts;
+  }
+
+  /** Repeat a batched purge until a batch comes back short; returns the total. */
+  private async inBatches(purge: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const purged = await purge(this.batchSize);
+      total += purged;
+      if (purged < this.batchSize) return total;
+    }
   }
 }

@@ -33,6 +33,11 @@ export const policySchema = z
         globalPerMinute: z.number().int().positive().default(60),
       })
       .default({ perSenderPerHour: 30, perRecipientPerDay: 50, globalPerMinute: 60 }),
+    /**
+     * Retention: drafts in a final state (sent, failed, cancelled, expired) are deleted this
+     * many days after their last change. The audit log keeps every event regardless.
+     */
+    retentionDays: z.number().int().positive().default(90),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -91,6 +91,12 @@ export interface DraftStore {
   listByRequester(requester: Actor, limit: number): Promise<Draft[]>;
   /** Confirmed-or-later drafts in the rate-limit windows ending at `now`. */
   rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts>;
+  /**
+   * Retention: delete up to `limit` drafts in a final state (sent, failed,
+   * cancelled, expired) last changed before `before`, oldest first; returns how
+   * many. Their audit events stay (the log is never purged).
+   */
+  purgeDecided(before: Date, limit: number): Promise<number>;
 }
 
 export interface DeliveryJob {
@@ -146,16 +152,16 @@ export interface ConversationStore {
   get(key: string): Promise<ConversationState | null>;
   put(key: string, state: ConversationState): Promise<void>;
   clear(key: string): Promise<void>;
-  /** Forget conversations last updated before `before` (abandoned questions, old edit prompts); returns how many. */
-  purge(before: Date): Promise<number>;
+  /** Forget up to `limit` conversations last updated before `before` (abandoned questions, old edit prompts), oldest first; returns how many. */
+  purge(before: Date, limit: number): Promise<number>;
 }
 
 /** Inbound event dedupe (Slack event ids, Telegram update_id). */
 export interface InboundDedupe {
   /** True the first time `source` + `eventId` is seen; false on a retry or duplicate. */
   firstSeen(source: string, eventId: string, now: Date): Promise<boolean>;
-  /** Forget events older than `before`; returns how many. */
-  purge(before: Date): Promise<number>;
+  /** Forget up to `limit` events older than `before`, oldest first; returns how many. */
+  purge(before: Date, limit: number): Promise<number>;
 }
 
 export interface RelayMessage extends SendRequest {

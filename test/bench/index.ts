@@ -9,14 +9,17 @@
  *
  *   npm run bench                                                            # PGlite
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # PostgreSQL
+ *   … npm run bench -- --help                                                # options
  */
 import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { compareWithHistory, median, spread } from './history.js';
 import { measureSlackAcks } from './slack-acks.js';
 import { startSystem } from './setup.js';
 import { ms } from './stats.js';
 import { measureThroughput } from './throughput.js';
 
-const TARGETS = { ackP99Ms: 100, ratio: 0.5, rssMiB: 250 };
+const TARGETS = { ackP99Ms: 100, ratio: 0.5, rssMiB: 250, historyRatio: 0.8 };
 /** The delivery worker's default concurrency (DeliveryWorkerOptions.batchSize); the raw baseline uses the same. */
 const WORKER_CONCURRENCY = 10;
 /** A relay reached over the internet answers in tens to hundreds of ms; 100 ms is the realistic case. */
@@ -24,9 +27,52 @@ const REALISTIC_RELAY_MS = 100;
 
 type Row = [measure: string, value: string, target: string, ok: boolean | null];
 
+const USAGE = `npm run bench [-- options]
+  --only=history        run only the history comparison (PostgreSQL)
+  --history-drafts=N    decided drafts in the seeded day of history (default 10000)
+  --rounds=N            rounds of the history comparison (default 3)
+  --count=N             drafts confirmed per round and server in the history comparison (default 300)
+  --help                this text`;
+
 async function main(): Promise<void> {
-  const system = await startSystem();
+  const { values: args } = parseArgs({
+    options: {
+      only: { type: 'string' }, 'history-drafts': { type: 'string' }, rounds: { type: 'string' }, count: { type: 'string' }, help: { type: 'boolean' },
+    },
+  });
+  if (args.help) return console.log(USAGE);
+  const historyOnly = args.only === 'history';
+  if (args.only !== undefined && !historyOnly) throw new Error(`--only: unknown run "${args.only}"; the one there is: history`);
   const rows: Row[] = [];
+  const system = historyOnly ? null : await startSystem();
+  if (system) await measureFresh(system, rows);
+  if (process.env.DATABASE_URL) {
+    const history = await compareWithHistory({
+      drafts: positive(args['history-drafts'], 10_000, '--history-drafts'),
+      rounds: positive(args.rounds, 3, '--rounds'),
+      count: positive(args.count, 300, '--count'),
+      workerConcurrency: WORKER_CONCURRENCY,
+    });
+    const n = history.fresh.length;
+    rows.push([`confirm → relay, fresh database (relay answers at once), min / median / max of ${n}`, `${spread(history.fresh)} msg/s`, '', null]);
+    rows.push([`  same, on a day of history (${history.drafts.toLocaleString('en')} decided drafts + their audit events)`, `${spread(history.history)} msg/s`, '', null]);
+    const ratio = median(history.ratios);
+    rows.push([`  ratio history / fresh, per round (min / median / max)`, spread(history.ratios, 2), `≥ ${TARGETS.historyRatio}`, ratio >= TARGETS.historyRatio]);
+  } else {
+    rows.push(['history comparison', 'skipped', 'needs DATABASE_URL', null]);
+  }
+  print(system?.databaseLabel ?? 'PostgreSQL (history comparison only)', rows);
+}
+
+function positive(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a whole number ≥ 1, got "${text}"`);
+  return n;
+}
+
+/** The measurements on one server, restarted onto a fresh database. */
+async function measureFresh(system: Awaited<ReturnType<typeof startSystem>>, rows: Row[]): Promise<void> {
   try {
     // Warm-up (not counted): JIT compilation, connection pools, first-use code paths — in both
     // processes. Acks keep getting faster for the first few hundred commands after a start (V8
@@ -53,9 +99,11 @@ async function main(): Promise<void> {
   } finally {
     await system.close();
   }
+}
 
+function print(databaseLabel: string, rows: Row[]): void {
   const cpu = cpus();
-  console.log(`\nrelaybot benchmark — ${system.databaseLabel}`);
+  console.log(`\nrelaybot benchmark — ${databaseLabel}`);
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`| ${'measure'.padEnd(width)} | ${'value'.padStart(12)} | target |`);

@@ -28,7 +28,15 @@ export interface BenchSystem {
   close(): Promise<void>;
 }
 
-export async function startSystem(): Promise<BenchSystem> {
+export interface SystemOptions {
+  /**
+   * Runs on the migrated database between the first start and the restart
+   * that is measured (PostgreSQL only: its URL), e.g. to seed history.
+   */
+  prepare?: (databaseUrl: string) => Promise<void>;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<BenchSystem> {
   const work = await mkdtemp(join(tmpdir(), 'relaybot-bench-'));
   const database = await freshDatabase(work);
   const relay = await startFakeRelay({ apiKey: RELAY_KEY });
@@ -49,6 +57,10 @@ export async function startSystem(): Promise<BenchSystem> {
   const first = await startServerProcess(env);
   const firstStartRssMiB = first.peakRssMiB();
   await first.stop();
+  if (options.prepare) {
+    if (!database.env.DATABASE_URL) throw new Error('preparing the database needs DATABASE_URL (PostgreSQL)');
+    await options.prepare(database.env.DATABASE_URL);
+  }
   const server = await startServerProcess(env);
   return {
     server,

@@ -67,6 +67,13 @@ describe('policy', () => {
     expect(deciderRefusal(p, alice, carol, 'confirm')).toMatch(/Only an approver/);
   });
 
+  it('keeps final drafts 90 days unless told otherwise, and takes only a whole number of days', () => {
+    expect(policySchema.parse({}).retentionDays).toBe(90);
+    expect(policySchema.parse({ retentionDays: 30 }).retentionDays).toBe(30);
+    expect(policySchema.safeParse({ retentionDays: 0 }).success).toBe(false);
+    expect(policySchema.safeParse({ retentionDays: 1.5 }).success).toBe(false);
+  });
+
   it('says when to try again on a rate limit', () => {
     const p = policySchema.parse({ rateLimits: { perSenderPerHour: 2 } });
     expect(refusal(() => assertWithinRateLimits(p, { senderLastHour: 1, recipientLastDay: 0, globalLastMinute: 0 }))).toBeNull();

@@ -70,10 +70,10 @@ export class MemoryConversationStore implements ConversationStore {
     return Promise.resolve();
   }
 
-  purge(before: Date): Promise<number> {
+  purge(before: Date, limit: number): Promise<number> {
     let purged = 0;
     for (const [key, state] of this.states) {
-      if (state.updatedAt < before) {
+      if (state.updatedAt < before && purged < limit) {
         this.states.delete(key);
         purged++;
       }

@@ -1,7 +1,8 @@
 /**
  * Background work that every replica runs: the expiry sweeper (pending drafts
  * past their TTL become expired, once, audited, card updated) and the hourly
- * purge of old inbound event ids and conversation state.
+ * purge of old inbound event ids and conversation state, and of final drafts
+ * past the retention period.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Maintenance } from '../../src/app/maintenance.js';
@@ -9,7 +10,7 @@ import type { Clock } from '../../src/core/ports.js';
 import { testDatabaseTargets } from '../fakes/database.js';
 import { silentLogger } from '../fakes/harness.js';
 import { startReplicas, type Replicas } from './replicas.js';
-import { freshPerson, pendingDraft, recordingNotifier, webConversation } from './support.js';
+import { confirmedDraft, freshPerson, pendingDraft, recordingNotifier, webConversation } from './support.js';
 
 const MINUTE = 60_000;
 
@@ -67,7 +68,7 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
     expect(await dedupe.firstSeen('slack', 'Ev-old', hoursAgo(30))).toBe(true);
     expect(await dedupe.firstSeen('telegram', 'upd-recent', hoursAgo(2))).toBe(true);
 
-    const maintenance = new Maintenance({ dedupe, conversations: replicas.a.stores.conversations, clock, logger: silentLogger });
+    const maintenance = new Maintenance({ dedupe, conversations: replicas.a.stores.conversations, drafts: replicas.a.stores.drafts, clock, logger: silentLogger });
     expect(await maintenance.runOnce()).toBe(1);
 
     // A platform retry of the recent event is still recognised; the old id has been forgotten.
@@ -88,7 +89,7 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
 
     const logged: { obj: object; msg?: string }[] = [];
     const logger = { ...silentLogger, info: (obj: object, msg?: string) => void logged.push({ obj, msg }) };
-    const maintenance = new Maintenance({ dedupe, conversations, clock, logger });
+    const maintenance = new Maintenance({ dedupe, conversations, drafts: replicas.a.stores.drafts, clock, logger });
     expect(await maintenance.runOnce()).toBe(3);
 
     expect(await conversations.get('web:housekeeping:abandoned')).toBeNull();
@@ -96,5 +97,53 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
     expect(await conversations.get('web:housekeeping:recent')).toMatchObject({ updatedAt: daysAgo(6) });
     expect(logged).toEqual([{ obj: expect.objectContaining({ inboundEvents: 1, conversations: 2 }), msg: 'forgot old inbound event ids and conversations' }]);
     expect(await maintenance.runOnce()).toBe(0);
+  });
+
+  it('purges only drafts in a final state past the retention period, in batches, and keeps their audit events', async () => {
+    const { stores } = replicas.a;
+    const now = clock.now();
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 24 * 60 * MINUTE);
+    const old = daysAgo(91);
+    const cancelled = [];
+    for (let i = 0; i < 3; i++) {
+      const draft = await pendingDraft(stores, old);
+      cancelled.push(await stores.drafts.cancel(draft.id, draft.version, draft.requester, old, { actor: draft.requester, action: 'draft.cancelled' }));
+    }
+    const expired = await pendingDraft(stores, old);
+    expect(await stores.drafts.expireDue(new Date(old.getTime() + 20 * MINUTE), 10)).toEqual([expect.objectContaining({ id: expired.id })]);
+    const sent = await confirmedDraft(stores, old);
+    await stores.deliveries.claim(old, 30_000, 10);
+    await stores.deliveries.succeed(sent.id, { dryRun: false, relayMessageId: 'old-1' }, old, { actor: null, action: 'draft.sent' });
+    // Not final, however old: still pending (never swept), or confirmed and waiting for the relay.
+    const stillPending = await pendingDraft(stores, old);
+    const stillQueued = await confirmedDraft(stores, old);
+    // Final, but inside the retention period.
+    const recent = await pendingDraft(stores, daysAgo(89));
+    await stores.drafts.cancel(recent.id, recent.version, recent.requester, daysAgo(89), { actor: recent.requester, action: 'draft.cancelled' });
+
+    const logged: { obj: object; msg?: string }[] = [];
+    const logger = { ...silentLogger, info: (obj: object, msg?: string) => void logged.push({ obj, msg }) };
+    const maintenance = new Maintenance(
+      { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, clock, logger },
+      { draftRetentionMs: 90 * 24 * 60 * MINUTE, batchSize: 2 },
+    );
+    expect(await maintenance.runOnce()).toBe(5);
+
+    const purged = [...cancelled.map((d) => d!.id), expired.id, sent.id];
+    expect(await Promise.all(purged.map((id) => stores.drafts.get(id)))).toEqual([null, null, null, null, null]);
+    for (const kept of [stillPending, stillQueued, recent]) expect(await stores.drafts.get(kept.id)).not.toBeNull();
+    expect(logged).toContainEqual({ obj: expect.objectContaining({ drafts: 5 }), msg: 'purged final drafts past the retention period' });
+    // The audit log is never purged: the sent draft's whole history is still there, by its id.
+    const history = (await stores.audit.list({ draftId: sent.id })).map((e) => e.action);
+    expect(history).toEqual(['draft.sent', 'delivery.claimed', 'draft.confirmed', 'draft.created']);
+    expect(await maintenance.runOnce()).toBe(0);
+
+    // The runtime's own housekeeping takes the period from the policy (retentionDays, 90 by default).
+    const another = await pendingDraft(stores, old);
+    await stores.drafts.cancel(another.id, another.version, another.requester, old, { actor: another.requester, action: 'draft.cancelled' });
+    expect(replicas.a.config.policy.retentionDays).toBe(90);
+    expect(await replicas.a.maintenance.runOnce()).toBe(1);
+    expect(await stores.drafts.get(another.id)).toBeNull();
+    expect(await stores.drafts.get(recent.id)).not.toBeNull();
   });
 });

@@ -78,6 +78,24 @@ describe.each(testDatabaseTargets())('rate limits across two replicas on $name',
     ]);
   });
 
+  it('holds a sender and a recipient limit together when their confirms race on both replicas (keys locked per sender and recipient)', async () => {
+    const alice = person();
+    const shared = phone();
+    const drafts = [];
+    // Three to a recipient who may get two, two to one who may get both: alice's hourly 3 still caps the total.
+    for (let i = 0; i < 3; i++) drafts.push(await draft(alice, shared));
+    const other = phone();
+    for (let i = 0; i < 2; i++) drafts.push(await draft(alice, other));
+
+    const { confirmed, refused } = await confirmAll(drafts);
+
+    expect(confirmed).toBe(3);
+    expect(refused).toHaveLength(2);
+    const statuses = await Promise.all(drafts.map(async (d) => (await replicas.b.bot.getDraft(d.id))!));
+    expect(statuses.filter((d) => d.to === shared && d.status !== 'pending').length).toBeLessThanOrEqual(2);
+    expect(refused.every((e) => e.code === 'denied:rate_limit')).toBe(true);
+  });
+
   it('holds the global per-minute limit when many people confirm on both replicas at once', async () => {
     const drafts = [];
     for (let i = 0; i < 12; i++) drafts.push(await draft(person()));

@@ -77,10 +77,11 @@ export function createAuditSealer(db: AppDb, logger?: Logger): AuditSealer {
         return link;
       });
       // One statement moves them: out of pending, into the chain. The rows travel as one JSON
-      // parameter: cheap to build on the event loop however large the batch.
+      // parameter: cheap to build on the event loop however large the batch. `= any(array(…))`:
+      // primary-key lookups, where `in (select …)` may hash-join a whole burst's backlog.
       const ids = JSON.stringify(pending.map(({ row }) => row.id));
       await tx.execute(sql`
-        with moved as (delete from audit_pending where id in (select jsonb_array_elements_text(${ids}::jsonb)::bigint))
+        with moved as (delete from audit_pending where id = any(array(select jsonb_array_elements_text(${ids}::jsonb)::bigint)))
         insert into audit_events (seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash)
         select seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash
         from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(seq bigint, at timestamptz, actor_platform text,

@@ -18,7 +18,7 @@ import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { aboutDraft } from './draft-store.js';
 import { draftFromSql } from './draft-rows.js';
-import { deliveries, drafts } from './schema.js';
+import { deliveries, drafts, limitLiteral } from './schema.js';
 
 interface FinishCall {
   draftId: string;
@@ -30,7 +30,7 @@ interface FinishCall {
 export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQueue {
   /**
    * Close jobs whose drafts are `sending` — outcomes that arrive together
-   * share one statement: each draft's outcome, its job done, its audit event.
+   * share one statement: each draft's outcome, its job deleted, its audit event.
    * The jobs' rows are locked first (the ARRAY subquery runs before any
    * drafts row is touched), the order a claim uses.
    */
@@ -41,6 +41,9 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
       id: c.draftId, status: c.outcome.status, dry_run: c.outcome.dryRun ?? null, relay_message_id: c.outcome.relayMessageId ?? null,
       failure_reason: c.outcome.failureReason ?? null, ...auditJsonFields(aboutDraft(c.audit, c.draftId), c.now),
     }));
+    // The ids once more on their own. Here and below, `= any(array(…))` reads as primary-key
+    // lookups; `in (select …)` may be planned as a hash join over the whole outbox.
+    const ids = JSON.stringify(values.map((v) => v.id));
     const { rows } = await db.execute(sql`
       with v as (
         select * from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
@@ -52,13 +55,12 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
           failure_reason = coalesce(v.failure_reason, drafts.failure_reason), updated_at = v.at
         from v
         where drafts.id = v.id and drafts.status = 'sending'
-          and drafts.id = any(array(select draft_id from deliveries where draft_id in (select id from v) order by draft_id for update))
+          and drafts.id = any(array(
+            select draft_id from deliveries where draft_id = any(array(select jsonb_array_elements_text(${ids}::jsonb))) order by draft_id for update))
         returning drafts.*
       ),
-      j as (
-        update deliveries set done = true, lease_until = null, last_error = coalesce(v.failure_reason, deliveries.last_error)
-        from v where deliveries.draft_id = v.id and deliveries.draft_id in (select id from d)
-      ),
+      -- The job is finished: its row goes (the draft keeps outcome and attempts), so the outbox holds only work in flight.
+      j as (delete from deliveries where draft_id = any(array(select id from d))),
       a as (${auditForChanged(sql`v`, sql`d`)})
       select * from d`);
     if (rows.length > 0) sealer.nudge();
@@ -81,12 +83,12 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
             -- An expired lease means the worker holding it is gone: crash recovery.
             and (lease_until is null or lease_until < ${iso(now)}::timestamptz)
           order by next_attempt_at
-          limit ${limit}
+          limit ${limitLiteral(limit)}
           for update skip locked
         ),
         leased as (
           update deliveries set attempts = deliveries.attempts + 1, lease_until = ${iso(leaseUntil)}::timestamptz
-          from due where deliveries.draft_id = due.draft_id
+          where deliveries.draft_id = any(array(select draft_id from due))
           returning deliveries.draft_id, deliveries.attempts
         ),
         -- confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count.

@@ -1,6 +1,6 @@
 /**
  * Confirming drafts, grouped: every confirm that arrives while the database
- * is busy joins one transaction — one rate-limit lock, one count, one
+ * is busy joins one transaction — one set of rate-limit locks, one count, one
  * statement that decides the drafts, queues their outbox jobs and records
  * their audit events. The guarantees are those of a single confirm:
  *
@@ -8,9 +8,10 @@
  *   version = $seen and expires_at > now`), so what is confirmed is exactly
  *   the content the approver saw, and of two clicks — in one round, or on two
  *   replicas — exactly one gets the row;
- * - limits are counted under an advisory lock held to commit, so replicas
+ * - limits are counted under advisory locks on the keys the round touches
+ *   (its senders, recipients and the global key), held to commit, so replicas
  *   cannot overshoot them together, and confirms earlier in the same round
- *   count against later ones.
+ *   count against later ones (rate-counts.ts).
  */
 import { sql } from 'drizzle-orm';
 import type { Draft } from '../../core/draft.js';
@@ -22,6 +23,7 @@ import type { AuditSealer } from './audit-sealer.js';
 import { batched, settled, type Settled } from './batcher.js';
 import type { AppDb, AppTx } from './client.js';
 import { draftFromSql } from './draft-rows.js';
+import { countRates, GLOBAL_KEY, lockRateKeys, prepareRateCounts, recipientKey, senderKey } from './rate-counts.js';
 
 export interface ConfirmCall {
   id: string;
@@ -33,15 +35,6 @@ export interface ConfirmCall {
   /** Throws (the refusal) when the counts leave no room; absent = no limits. */
   withinLimits?: (counts: RateCounts) => void;
 }
-
-/** Advisory lock that serialises rate-limited confirms across processes (the audit sealer uses …002). */
-const RATE_LOCK_KEY = 7_265_108_003;
-/** Statuses that count against rate limits: the message was (or is being) sent. */
-export const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'];
-/** The rate-limit windows, ms. */
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
 
 interface Counted {
   id: string;
@@ -55,8 +48,6 @@ export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCal
   return batched(async (calls: ConfirmCall[]) => {
     const outcomes = await db.transaction(async (tx) => {
       const limited = calls.some((c) => c.withinLimits);
-      if (limited) await tx.execute(sql`select pg_advisory_xact_lock(${RATE_LOCK_KEY}::bigint)`);
-      // A statement of its own, after the lock: its snapshot includes every confirm committed before we got the lock.
       const counted = limited ? await countFor(tx, calls) : new Map<string, Counted>();
       const outcomes: Array<Settled<Draft | null> | 'go'> = [];
       const taken = new Set<string>();
@@ -74,7 +65,7 @@ export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCal
             call.withinLimits({
               senderLastHour: row.counts.senderLastHour + (added.get(row.sender) ?? 0),
               recipientLastDay: row.counts.recipientLastDay + (added.get(row.recipient) ?? 0),
-              globalLastMinute: row.counts.globalLastMinute + (added.get('*') ?? 0),
+              globalLastMinute: row.counts.globalLastMinute + (added.get(GLOBAL_KEY) ?? 0),
             });
           } catch (refusal) {
             outcomes.push(settled.error(refusal));
@@ -82,7 +73,7 @@ export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCal
           }
           bump(row.sender);
           bump(row.recipient);
-          bump('*');
+          bump(GLOBAL_KEY);
         }
         taken.add(call.id);
         outcomes.push('go');
@@ -96,30 +87,18 @@ export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCal
   });
 }
 
-/** Rate counts per decidable draft among `calls`, with its sender and recipient keys. */
+/** Rate counts per decidable draft among `calls`, with its sender and recipient keys, under the keys' locks. */
 async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Counted>> {
   const now = calls.reduce((latest, c) => (c.now > latest ? c.now : latest), calls[0]!.now);
-  const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
-  const ids = JSON.stringify([...new Set(calls.map((c) => c.id))]);
-  const { rows } = await tx.execute<Record<string, string | number>>(sql`
-    select d.id, d.requester_platform, d.requester_user_id, d.channel, d.recipient,
-           count(x.id) filter (where x.requester_platform = d.requester_platform and x.requester_user_id = d.requester_user_id and x.decided_at > ${since(HOUR)}::timestamptz) as sender_last_hour,
-           count(x.id) filter (where x.channel = d.channel and x.recipient = d.recipient) as recipient_last_day,
-           count(x.id) filter (where x.decided_at > ${since(MINUTE)}::timestamptz) as global_last_minute
-    from drafts d
-    left join drafts x on x.status in (${sql.join(COUNTED_STATUSES.map((s) => sql`${s}`), sql`, `)}) and x.decided_at > ${since(DAY)}::timestamptz
-    where d.id in (select jsonb_array_elements_text(${ids}::jsonb)) and d.status = 'pending' and d.expires_at > ${now.toISOString()}::timestamptz
-    group by d.id`);
+  const subjects = await lockRateKeys(tx, [...new Set(calls.map((c) => c.id))], now);
+  // A statement of its own, after the locks: its snapshot includes every confirm committed before we got them.
+  const ids = [...subjects.keys()];
+  const counts = await countRates(prepareRateCounts(tx), [...subjects.values()], now);
   return new Map(
-    rows.map((r) => [
-      String(r.id),
-      {
-        id: String(r.id),
-        sender: `sender:${r.requester_platform}:${r.requester_user_id}`,
-        recipient: `recipient:${r.channel}:${r.recipient}`,
-        counts: { senderLastHour: Number(r.sender_last_hour), recipientLastDay: Number(r.recipient_last_day), globalLastMinute: Number(r.global_last_minute) },
-      },
-    ]),
+    ids.map((id, i) => {
+      const subject = subjects.get(id)!;
+      return [id, { id, sender: senderKey(subject), recipient: recipientKey(subject), counts: counts[i]! }];
+    }),
   );
 }
 

@@ -17,9 +17,10 @@ import { appendAudit, auditForEach } from './audit-log.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { batched, settled } from './batcher.js';
-import { COUNTED_STATUSES, createConfirm, DAY, HOUR, MINUTE } from './draft-confirm.js';
+import { createConfirm } from './draft-confirm.js';
 import { decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
-import { drafts } from './schema.js';
+import { countRates, prepareRateCounts } from './rate-counts.js';
+import { deliveries, drafts, FINAL_STATUSES, limitLiteral, statusIn } from './schema.js';
 
 
 /** The audit event, about this draft unless the caller named another. */
@@ -31,7 +32,7 @@ const decidable = (id: string, version: number, now: Date) =>
 
 export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
   const confirm = createConfirm(db, sealer);
-  const countRates = prepareCountRates(db);
+  const rateCountQuery = prepareRateCounts(db);
   const byIds = db
     .select()
     .from(drafts)
@@ -156,33 +157,21 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
     },
 
     async rateCounts(requester: Actor, channel: Channel, to: string, now: Date) {
-      const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
-      const [row] = await countRates.execute({
-        platform: requester.platform, userId: requester.userId, channel, to,
-        now: now.toISOString(), minuteAgo: since(MINUTE), hourAgo: since(HOUR), dayAgo: since(DAY),
-      });
-      return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
+      const [counts] = await countRates(rateCountQuery, [{ platform: requester.platform, userId: requester.userId, channel, to }], now);
+      return counts!;
+    },
+
+    async purgeDecided(before: Date, limit: number) {
+      // Oldest final drafts first, on their partial index; a job row left behind (closed as undeliverable) goes with its draft.
+      const { rows } = await db.execute<{ purged: number }>(sql`
+        with old as (
+          select id from drafts where ${statusIn(FINAL_STATUSES)} and updated_at < ${before.toISOString()}::timestamptz
+          order by updated_at limit ${limitLiteral(limit)} for update skip locked
+        ),
+        j as (delete from ${deliveries} where draft_id = any(array(select id from old))),
+        d as (delete from drafts where id = any(array(select id from old)) returning 1)
+        select count(*)::int as purged from d`);
+      return Number(rows[0]?.purged ?? 0);
     },
   };
-}
-
-/**
- * Confirmed-or-later drafts in the rate-limit windows ending at `now` (the
- * early check, when drafting): one scan of the last day's decisions, the
- * shorter windows filters on it. Prepared, as it runs for every message.
- */
-function prepareCountRates(db: AppDb) {
-  const p = (name: string) => sql.placeholder(name);
-  const since = (name: string) => gt(drafts.decidedAt, p(name));
-  const bySender = and(eq(drafts.requesterPlatform, p('platform')), eq(drafts.requesterUserId, p('userId')), since('hourAgo'));
-  const byRecipient = and(eq(drafts.channel, p('channel')), eq(drafts.recipient, p('to')));
-  return db
-    .select({
-      senderLastHour: sql<number>`count(*) filter (where ${bySender})`.mapWith(Number),
-      recipientLastDay: sql<number>`count(*) filter (where ${byRecipient})`.mapWith(Number),
-      globalLastMinute: sql<number>`count(*) filter (where ${since('minuteAgo')})`.mapWith(Number),
-    })
-    .from(drafts)
-    .where(and(inArray(drafts.status, COUNTED_STATUSES), since('dayAgo'), lte(drafts.decidedAt, p('now'))))
-    .prepare('relaybot_rate_counts');
 }

@@ -12,6 +12,20 @@ import type { ConversationRef } from '../../core/send-request.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** Statuses whose drafts count against rate limits: the message was (or is being) sent. */
+export const COUNTED_STATUSES = ['confirmed', 'sending', 'sent'] as const;
+/** Final statuses: nothing more happens to these drafts; retention purges them. */
+export const FINAL_STATUSES = ['sent', 'failed', 'cancelled', 'expired'] as const;
+/** `status in (…)` as literals (a partial index is used only when its predicate is provable from constants). */
+export const statusIn = (statuses: readonly string[], column = 'status') => sql.raw(`${column} in (${statuses.map((s) => `'${s}'`).join(', ')})`);
+/**
+ * A row limit as a literal, not a parameter: a prepared statement's generic plan
+ * cannot see a parameter's value, guesses a large limit, and may read a whole table.
+ */
+export const limitLiteral = (n: number) => sql.raw(String(Math.max(1, Math.trunc(n))));
+const COUNTED = statusIn(COUNTED_STATUSES);
+const FINAL = statusIn(FINAL_STATUSES);
+
 export const drafts = pgTable(
   'drafts',
   {
@@ -49,15 +63,26 @@ export const drafts = pgTable(
     ),
     index('drafts_requester_created_idx').on(t.requesterPlatform, t.requesterUserId, t.createdAt),
     index('drafts_status_expires_idx').on(t.status, t.expiresAt),
-    // Rate-limit windows count by decision time: per recipient, and overall.
-    index('drafts_recipient_decided_idx').on(t.channel, t.recipient, t.decidedAt),
-    index('drafts_decided_idx').on(t.decidedAt),
+    // Rate-limit windows count sends by decision time, per sender, per recipient and overall
+    // (rate-counts.ts). Partial: only counted rows, so each count reads at most its limit's worth
+    // of index entries, whatever the history holds. The predicate is written out literally —
+    // the statements that use these indexes repeat it as literals, never as parameters.
+    index('drafts_sender_counted_idx').on(t.requesterPlatform, t.requesterUserId, t.decidedAt).where(COUNTED),
+    index('drafts_recipient_counted_idx').on(t.channel, t.recipient, t.decidedAt).where(COUNTED),
+    index('drafts_counted_idx').on(t.decidedAt).where(COUNTED),
+    // Retention (purgeDecided): final drafts, oldest first.
+    index('drafts_final_updated_idx').on(t.updatedAt).where(FINAL),
   ],
 );
 export type DraftRow = typeof drafts.$inferSelect;
 export type NewDraftRow = typeof drafts.$inferInsert;
 
-/** The outbox: one row per confirmed draft, claimed by workers with FOR UPDATE SKIP LOCKED. */
+/**
+ * The outbox: one row per confirmed draft still to deliver, claimed by workers with FOR UPDATE
+ * SKIP LOCKED. A row is deleted when its delivery finishes (sent or failed: the draft row keeps
+ * the outcome and the attempts), so the table holds only work in flight. `done` marks only a job
+ * closed because its draft was no longer deliverable (an anomaly kept for inspection).
+ */
 export const deliveries = pgTable(
   'deliveries',
   {
@@ -144,11 +169,16 @@ export type ContactRow = typeof contacts.$inferSelect;
 export type NewContactRow = typeof contacts.$inferInsert;
 
 /** Multi-turn conversation state; `updatedAt` lives in its own column, the rest in `state`. */
-export const conversations = pgTable('conversations', {
-  key: text('key').primaryKey(),
-  state: jsonb('state').$type<{ pending: PartialSendRequest | null; history: Turn[] }>().notNull(),
-  updatedAt: at('updated_at').notNull(),
-});
+export const conversations = pgTable(
+  'conversations',
+  {
+    key: text('key').primaryKey(),
+    state: jsonb('state').$type<{ pending: PartialSendRequest | null; history: Turn[] }>().notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  // Housekeeping purges the oldest in batches.
+  (t) => [index('conversations_updated_idx').on(t.updatedAt)],
+);
 export type ConversationRow = typeof conversations.$inferSelect;
 export type NewConversationRow = typeof conversations.$inferInsert;
 

@@ -123,6 +123,20 @@ describe.each(testDatabaseTargets())('DeliveryQueue on $name', (target) => {
     expect(await stores.deliveries.claim(later(10 * LEASE), LEASE, 10)).toEqual([]);
   });
 
+  it('removes a job as it finishes, sent or failed, keeping the outcome and attempts on the draft', async () => {
+    const drafts = await Promise.all([confirmed(), confirmed(), confirmed()]);
+    const jobs = async () => (await database.db.execute<{ draft_id: string }>(sql`select draft_id from deliveries`)).rows.map((r) => r.draft_id);
+    const [sent, failed] = (await stores.deliveries.claim(t0, LEASE, 2)).map((j) => j.draft) as [Draft, Draft];
+    await stores.deliveries.succeed(sent.id, { dryRun: false, relayMessageId: 'msg-1' }, later(100), event('draft.sent'));
+    await stores.deliveries.fail(failed.id, 'The relay refused the number.', later(100), event('draft.failed'));
+
+    // Only the job still to deliver is left in the outbox.
+    const waiting = drafts.find((d) => d.id !== sent.id && d.id !== failed.id)!;
+    expect(await jobs()).toEqual([waiting.id]);
+    expect(await stores.drafts.get(sent.id)).toMatchObject({ status: 'sent', relayMessageId: 'msg-1', attempts: 1 });
+    expect(await stores.drafts.get(failed.id)).toMatchObject({ status: 'failed', failureReason: 'The relay refused the number.', attempts: 1 });
+  });
+
   it('closes a job whose draft is no longer deliverable instead of leasing it forever', async () => {
     const draft = await confirmed();
     // Should not happen; if it does, the job must not come back at every claim.

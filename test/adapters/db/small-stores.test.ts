@@ -78,13 +78,13 @@ describe.each(testDatabaseTargets())('contacts, conversations and dedupe on $nam
       await stores.conversations.put('slack:T9:C9:U-edge', state(cutoff));
       await stores.conversations.put('telegram:42:42', state(now));
 
-      expect(await stores.conversations.purge(cutoff)).toBe(2);
+      expect(await stores.conversations.purge(cutoff, 100)).toBe(2);
       expect(await stores.conversations.get('slack:T9:C9:U-old')).toBeNull();
       expect(await stores.conversations.get('telegram-edit:-100123:55')).toBeNull();
       // Updated exactly at the cutoff, or later: kept.
       expect(await stores.conversations.get('slack:T9:C9:U-edge')).toEqual(state(cutoff));
       expect(await stores.conversations.get('telegram:42:42')).toEqual(state(now));
-      expect(await stores.conversations.purge(cutoff)).toBe(0);
+      expect(await stores.conversations.purge(cutoff, 100)).toBe(0);
     });
   });
 
@@ -100,7 +100,7 @@ describe.each(testDatabaseTargets())('contacts, conversations and dedupe on $nam
     it('purges old events, which may then be seen again', async () => {
       const old = new Date(now.getTime() - 86_400_000);
       await stores.dedupe.firstSeen('slack', 'Old1', old);
-      expect(await stores.dedupe.purge(new Date(now.getTime() - 1000))).toBe(1);
+      expect(await stores.dedupe.purge(new Date(now.getTime() - 1000), 100)).toBe(1);
       expect(await stores.dedupe.firstSeen('slack', 'Old1', now)).toBe(true);
       expect(await stores.dedupe.firstSeen('slack', 'Ev1', now)).toBe(false);
     });

@@ -1,0 +1,85 @@
+/**
+ * A day of traffic, seeded with a few set-based SQL statements (seconds, not
+ * minutes): decided drafts spread over the 24 h before `now`, from many
+ * senders to many recipients, each with the audit events its life wrote.
+ * Used by the query-plan test and by the benchmark's history run.
+ */
+
+export interface HistoryOptions {
+  /** Decided drafts in the last day (mostly sent; some cancelled or failed), plus about 5 % more that expired undecided. */
+  drafts: number;
+  now: Date;
+  /**
+   * Where their audit events go: `pending` lets the server's sealer chain them
+   * (a valid chain, as real traffic leaves it); `chained` writes them straight
+   * into audit_events with placeholder hashes (plans only, never verified).
+   */
+  audit: 'pending' | 'chained';
+  /** Also: final drafts older than `oldDays`, a delivery backlog, conversations and inbound event ids. */
+  extras?: { oldDrafts: number; oldDays: number; backlog: number; conversations: number; inboundEvents: number };
+}
+
+type Query = (text: string, values?: unknown[]) => Promise<unknown>;
+
+export async function seedHistory(query: Query, options: HistoryOptions): Promise<void> {
+  const now = options.now.toISOString();
+  const dayMs = 86_400_000;
+  // $1 = now, $2 = count, $3 = span (ms) before now, $4 = id prefix.
+  const drafts = `
+    insert into drafts (id, status, channel, recipient, text, requester_platform, requester_user_id, requester_name, conversation,
+      idempotency_key, created_at, updated_at, expires_at, decided_by_platform, decided_by_user_id, decided_at, attempts, relay_message_id, failure_reason)
+    select id, status, 'sms', '+1555' || lpad((g % 2000)::text, 7, '0'), 'History message ' || g, 'slack', 'UHIST' || (g % 300), 'Person ' || (g % 300),
+      '{"platform":"slack","chatId":"CHIST","workspaceId":"THIST"}'::jsonb, 'relaybot-' || id, t - interval '1 minute', t + interval '1 second',
+      t + interval '14 minutes', decided_by, decided_user, decided_at, attempts, relay_id, failure
+    from (
+      select g, $4 || g as id, t, status,
+        case when status = 'expired' then null else 'slack' end as decided_by,
+        case when status = 'expired' then null else 'UHIST' || (g % 300) end as decided_user,
+        case when status = 'expired' then null else t end as decided_at,
+        case when status in ('sent', 'failed') then 1 else 0 end as attempts,
+        case when status = 'sent' then 'relay-' || g end as relay_id,
+        case when status = 'failed' then 'The relay refused the number.' end as failure
+      from (
+        select g, $1::timestamptz - ($3::bigint * g / $2) * interval '1 millisecond' as t,
+          case when g % 20 = 0 then 'cancelled' when g % 20 = 1 then 'expired' when g % 50 = 2 then 'failed' else 'sent' end as status
+        from generate_series(1, $2::int) g
+      ) s
+    ) d`;
+  // Their events: created, then the decision, then (for sends) the claim and the outcome.
+  const events = (table: string) => `
+    insert into ${table} (at, actor_platform, actor_user_id, actor_name, action, draft_id, details${table === 'audit_events' ? ', prev_hash, hash' : ''})
+    select e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id, '{"seeded":true}'::jsonb${table === 'audit_events' ? ", 'seed', 'seed'" : ''}
+    from drafts d cross join lateral (values
+      (d.created_at, d.requester_platform, d.requester_user_id, d.requester_name, 'draft.created'),
+      (d.updated_at, d.decided_by_platform, d.decided_by_user_id, d.requester_name,
+        case d.status when 'cancelled' then 'draft.cancelled' when 'expired' then 'draft.expired' else 'draft.confirmed' end),
+      (d.updated_at, null, null, null, case when d.status in ('sent', 'failed') then 'delivery.claimed' end),
+      (d.updated_at, null, null, null, case d.status when 'sent' then 'draft.sent' when 'failed' then 'draft.failed' end)
+    ) as e(at, actor_platform, actor_user_id, actor_name, action)
+    where d.id like $1 and e.action is not null
+    order by e.at`;
+  const auditTable = options.audit === 'pending' ? 'audit_pending' : 'audit_events';
+
+  // One row in 20 expired undecided: seed enough rows that `drafts` of them were decided.
+  const rows = Math.ceil((options.drafts * 20) / 19) + 1;
+  await query(drafts, [now, rows, dayMs, 'hist-']);
+  await query(events(auditTable), ['hist-%']);
+  const extras = options.extras;
+  if (extras) {
+    const oldNow = new Date(options.now.getTime() - extras.oldDays * dayMs).toISOString();
+    await query(drafts, [oldNow, extras.oldDrafts, dayMs, 'old-']);
+    await query(events(auditTable), ['old-%']);
+    // A backlog: confirmed drafts whose jobs wait out a relay outage (due in an hour).
+    await query(drafts, [now, extras.backlog, 3_600_000, 'backlog-']);
+    await query(`update drafts set status = 'confirmed', attempts = 0, relay_message_id = null, failure_reason = null,
+      decided_by_platform = requester_platform, decided_by_user_id = requester_user_id, decided_at = updated_at where id like 'backlog-%'`);
+    await query(`insert into deliveries (draft_id, attempts, next_attempt_at, created_at)
+      select id, 0, $1::timestamptz + interval '1 hour', decided_at from drafts where id like 'backlog-%'`, [now]);
+    await query(`insert into conversations (key, state, updated_at)
+      select 'slack:THIST:CHIST:' || g, '{"pending":null,"history":[]}'::jsonb, $1::timestamptz - g * interval '1 minute'
+      from generate_series(1, $2::int) g`, [now, extras.conversations]);
+    await query(`insert into inbound_events (source, event_id, seen_at)
+      select 'slack', 'EvHIST' || g, $1::timestamptz - g * interval '5 seconds' from generate_series(1, $2::int) g`, [now, extras.inboundEvents]);
+  }
+  await query('analyze');
+}
