@@ -82,10 +82,10 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     const [a, b, c, d, e, f] = made.map((x) => x.id) as [string, string, string, string, string, string];
     await as('draft get', () => drafts.get(a));
     await as('card reference', () => drafts.setCardRef(a, 'C1:1700000000.000100'));
-    await as('draft edit', () => drafts.edit(f, { text: 'Edited.' }, now, event('draft.edited', ada)));
-    await as('draft cancel', () => drafts.cancel(f, ada, now, event('draft.cancelled', ada)));
+    await as('draft edit', () => drafts.edit(f, 1, { text: 'Edited.' }, now, event('draft.edited', ada)));
+    await as('draft cancel', () => drafts.cancel(f, 2, ada, now, event('draft.cancelled', ada)));
     await as('confirm round (lock, rate count, decide)', () =>
-      Promise.all([a, b, c, d, e].map((id) => drafts.confirm(id, ada, now, event('draft.confirmed', ada), limits))),
+      Promise.all([a, b, c, d, e].map((id) => drafts.confirm(id, 1, ada, now, event('draft.confirmed', ada), limits))),
     );
     const jobs = await as('claim', () => deliveries.claim(now, 30_000, 10));
     expect(jobs.map((j) => j.draft.id).sort()).toEqual([a, b, c, d, e].sort());
