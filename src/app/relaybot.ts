@@ -6,6 +6,7 @@ import type {
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import { actorLabel, type Actor, type ConversationRef, type SendRequest } from '../core/send-request.js';
+import { assertStorable, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
@@ -78,7 +79,11 @@ export class RelayBot {
   private async draftFromWords(input: MessageInput): Promise<AgentReply> {
     const { stores, clock, policy } = this.deps;
     const now = clock.now();
+    // Who and where are written into the audit entry of any refusal, so they are checked before anything is recorded.
+    assertStorableActor(input.actor);
+    assertStorable('conversation', input.conversation.chatId);
     try {
+      assertStorable('text', input.text);
       assertMaySend(policy, input.actor);
       const started = performance.now();
       const scope = contactScope(input.conversation);
@@ -125,6 +130,8 @@ export class RelayBot {
   }
 
   async getDraft(id: string): Promise<Draft | null> {
+    // No draft id holds a null byte or a broken character: such an id names nothing (and cannot be queried).
+    if (!isStorable(id)) return null;
     return this.deps.stores.drafts.get(id);
   }
 
@@ -206,7 +213,8 @@ export class RelayBot {
 
   /** Load a draft and check that `actor` may decide it now; refusals are audited and thrown as sentences. */
   private async loadDecidable(id: string, actor: Actor, action: 'confirm' | 'cancel' | 'edit'): Promise<Draft> {
-    const draft = await this.deps.stores.drafts.get(id);
+    assertStorableActor(actor);
+    const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
@@ -246,4 +254,10 @@ export class RelayBot {
         return new AppError('conflict:draft', `This draft was already approved${by}; it is sent only once.`);
     }
   }
+}
+
+/** An actor is written into audit entries; one the database cannot hold is refused before anything is written. */
+function assertStorableActor(actor: Actor): void {
+  assertStorable('userId', actor.userId);
+  assertStorable('name', actor.name);
 }

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { assertStorable } from './storable-text.js';
 import { CHANNEL_LABELS, type Channel, type SendRequest } from './send-request.js';
 
 /** Longest text each channel carries (characters). SMS: 10 segments of concatenated GSM. */
@@ -88,6 +89,9 @@ function normalizeRecipient(channel: Channel, to: string, defaultRegion: string)
  * which field is wrong and why.
  */
 export function validateSendRequest(request: SendRequest, defaultRegion: string): SendRequest {
+  assertStorable('to', request.to);
+  assertStorable('text', request.text);
+  assertStorable('subject', request.subject);
   const to = normalizeRecipient(request.channel, request.to, defaultRegion);
   const text = request.text.trim();
   if (!text) throw new AppError('invalid:text', 'The message is empty: what should it say?');
