@@ -1,6 +1,6 @@
 import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, type Draft, type DraftPatch } from '../core/draft.js';
-import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, type Policy } from '../core/policy.js';
+import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, type Policy } from '../core/policy.js';
 import type {
   AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics,
 } from '../core/ports.js';
@@ -104,7 +104,7 @@ export class RelayBot {
       // The contact book is consulted only when the policy restricts recipients to it.
       const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
       assertAllowed(policy, request, isContact);
-      assertWithinRateLimits(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now));
+      assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
 
       const draft = await stores.drafts.create(
         { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },

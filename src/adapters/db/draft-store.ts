@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Draft, DraftPatch } from '../../core/draft.js';
-import type { RateCounts } from '../../core/policy.js';
+import type { DraftingCounts, RateCounts } from '../../core/policy.js';
 import type { AuditEventInput, DraftStore, NewDraft } from '../../core/ports.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 import { appendAudit, auditForEach } from './audit-log.js';
@@ -157,7 +157,10 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
         platform: requester.platform, userId: requester.userId, channel, to,
         now: now.toISOString(), minuteAgo: since(MINUTE), hourAgo: since(HOUR), dayAgo: since(DAY),
       });
-      return row ?? { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0 };
+      const counts: DraftingCounts = row
+        ? { ...row, senderPendingNextExpiry: row.senderPendingNextExpiry === null ? null : new Date(row.senderPendingNextExpiry) }
+        : { senderLastHour: 0, recipientLastDay: 0, globalLastMinute: 0, senderPending: 0, senderPendingNextExpiry: null };
+      return counts;
     },
   };
 }
@@ -166,17 +169,24 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
  * Confirmed-or-later drafts in the rate-limit windows ending at `now` (the
  * early check, when drafting): one scan of the last day's decisions, the
  * shorter windows filters on it. Prepared, as it runs for every message.
+ * The requester's pending drafts ride along as a subquery on the partial
+ * index drafts_pending_requester_idx: it holds pending rows only, so the
+ * count does not grow with history.
  */
 function prepareCountRates(db: AppDb) {
   const p = (name: string) => sql.placeholder(name);
   const since = (name: string) => gt(drafts.decidedAt, p(name));
   const bySender = and(eq(drafts.requesterPlatform, p('platform')), eq(drafts.requesterUserId, p('userId')), since('hourAgo'));
   const byRecipient = and(eq(drafts.channel, p('channel')), eq(drafts.recipient, p('to')));
+  // Raw SQL with its own alias: inside the outer query over drafts, bare column names would be ambiguous.
+  const pendingOfSender = sql`drafts p where p.status = 'pending' and p.requester_platform = ${p('platform')} and p.requester_user_id = ${p('userId')} and p.expires_at > ${p('now')}`;
   return db
     .select({
       senderLastHour: sql<number>`count(*) filter (where ${bySender})`.mapWith(Number),
       recipientLastDay: sql<number>`count(*) filter (where ${byRecipient})`.mapWith(Number),
       globalLastMinute: sql<number>`count(*) filter (where ${since('minuteAgo')})`.mapWith(Number),
+      senderPending: sql<number>`(select count(*) from ${pendingOfSender})`.mapWith(Number),
+      senderPendingNextExpiry: sql<string | null>`(select min(p.expires_at) from ${pendingOfSender})`,
     })
     .from(drafts)
     .where(and(inArray(drafts.status, COUNTED_STATUSES), since('dayAgo'), lte(drafts.decidedAt, p('now'))))

@@ -50,6 +50,8 @@ export const drafts = pgTable(
     // Rate-limit windows count by decision time: per recipient, and overall.
     index('drafts_recipient_decided_idx').on(t.channel, t.recipient, t.decidedAt),
     index('drafts_decided_idx').on(t.decidedAt),
+    // The pending cap counts a requester's open drafts at every message: only pending rows are indexed, so the cost stays flat as history grows.
+    index('drafts_pending_requester_idx').on(t.requesterPlatform, t.requesterUserId, t.expiresAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 export type DraftRow = typeof drafts.$inferSelect;
