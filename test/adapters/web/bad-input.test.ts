@@ -100,6 +100,17 @@ describe('bad input on the web API is a 4xx sentence, never a 500', () => {
     expect(events.some((e) => (e as { type?: string }).type === 'data-draft')).toBe(true);
   });
 
+  it('a null byte in an audit filter is a 400 naming it; malformed percent-encoding in the query is read as typed', async () => {
+    for (const [query, field] of [['draftId=abc%00def', 'draftId'], ['actor=web:bob%00', 'actor']] as const) {
+      const res = await raw('GET', `/api/audit?${query}`);
+      expect(res.status, query).toBe(400);
+      expect((res.json as ErrorBody).error).toMatch(new RegExp(`^${field}: contains a null byte`));
+    }
+    const odd = await raw('GET', '/api/audit?draftId=%E0%A4%A');
+    expect(odd.status).toBe(200);
+    expect(odd.json).toEqual({ entries: [] });
+  });
+
   it('content-encoding gzip on a body that is not gzipped is a 400 sentence', async () => {
     const res = await raw('POST', '/api/chat', JSON.stringify(chatBody('gz', 'hello')), {
       'content-type': 'application/json',
