@@ -119,28 +119,28 @@ describe('bad input on the web API is a 4xx sentence, never a 500', () => {
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ code: 'invalid:request' });
     expect((res.json as ErrorBody).error).toMatch(/gzip/);
-  });
 
-  it('an unknown content-encoding is a 415 sentence', async () => {
-    const res = await raw('POST', '/api/chat', JSON.stringify(chatBody('br', 'hello')), {
+    // An encoding the server does not know at all is a 415, also with a code.
+    const unknown = await raw('POST', '/api/chat', JSON.stringify(chatBody('br', 'hello')), {
       'content-type': 'application/json',
       'content-encoding': 'snappy',
     });
-    expect(res.status).toBe(415);
-    expect(res.json).toMatchObject({ code: 'invalid:request' });
+    expect(unknown.status).toBe(415);
+    expect(unknown.json).toMatchObject({ code: 'invalid:request' });
   });
 });
 
 describe('every JSON error has {error, code}', () => {
-  it('an unknown /api route', async () => {
+  it('404s: an unknown /api route, and an unknown draft read or decided', async () => {
     const res = await fetch(`${web.base}/api/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'There is no GET /api/nope route.', code: 'not_found:route' });
-  });
-
-  it('an unknown draft, and a draft decision on an unknown id', async () => {
-    const res = await fetch(`${web.base}/api/drafts/no-such-draft`);
-    expect(await res.json()).toEqual({ error: 'That draft does not exist (any more).', code: 'not_found:draft' });
+    const post = await postJson(`${web.base}/api/drafts`, {});
+    expect(post.status).toBe(404);
+    expect(await post.json()).toEqual({ error: 'There is no POST /api/drafts route.', code: 'not_found:route' });
+    // An unknown draft, read or decided, says so with its own code.
+    const missing = await fetch(`${web.base}/api/drafts/no-such-draft`);
+    expect(await missing.json()).toEqual({ error: 'That draft does not exist (any more).', code: 'not_found:draft' });
     const confirm = await postJson(`${web.base}/api/drafts/no-such-draft/confirm`, { userId: 'web-user' });
     expect(confirm.status).toBe(404);
     expect(await confirm.json()).toMatchObject({ code: 'not_found:draft' });
