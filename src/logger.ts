@@ -1,13 +1,26 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { safeError, safeMessage } from './safe-error.js';
 
 /**
  * JSON logs to stdout. Redaction is a second line of defence: secrets should
  * never reach a log call, but if a header or config object does, they are masked.
+ * Errors (under `err` or `error`) are rebuilt from safe fields only, and the
+ * line's message is cleaned the same way: a database error's statement and
+ * parameters (what people wrote, conversation history) never reach a log.
  */
-export function createLogger(level: string): PinoLogger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): PinoLogger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'relaybot' },
+    serializers: { err: (value: unknown) => safeError(value), error: (value: unknown) => safeError(value) },
+    hooks: {
+      logMethod(args, method) {
+        const [first, second, ...rest] = args as unknown[];
+        if (typeof first === 'string') return method.apply(this, [safeMessage(first), ...(args.slice(1) as [])]);
+        if (typeof second === 'string') return method.apply(this, [first as object, safeMessage(second), ...(rest as [])]);
+        return method.apply(this, args);
+      },
+    },
     redact: {
       paths: [
         'req.headers.authorization',
@@ -19,5 +32,6 @@ export function createLogger(level: string): PinoLogger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,11 +1,12 @@
 import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
-import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
+import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
 import type {
   AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import { actorLabel, type Actor, type ConversationRef, type SendRequest } from '../core/send-request.js';
+import { assertStorable, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
@@ -86,7 +87,11 @@ export class RelayBot {
   private async draftFromWords(input: MessageInput): Promise<AgentReply> {
     const { stores, clock, policy } = this.deps;
     const now = clock.now();
+    // Who and where are written into the audit entry of any refusal, so they are checked before anything is recorded.
+    assertStorableActor(input.actor);
+    assertStorable('conversation', input.conversation.chatId);
     try {
+      assertStorable('text', input.text);
       assertMaySend(policy, input.actor);
       const started = performance.now();
       const scope = contactScope(input.conversation);
@@ -107,7 +112,7 @@ export class RelayBot {
       // The contact book is consulted only when the policy restricts recipients to it.
       const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
       assertAllowed(policy, request, isContact);
-      assertWithinRateLimits(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now));
+      assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
 
       const draft = await stores.drafts.create(
         { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
@@ -133,6 +138,8 @@ export class RelayBot {
   }
 
   async getDraft(id: string): Promise<Draft | null> {
+    // No draft id holds a null byte or a broken character: such an id names nothing (and cannot be queried).
+    if (!isStorable(id)) return null;
     return this.deps.stores.drafts.get(id);
   }
 
@@ -250,7 +257,8 @@ export class RelayBot {
    * saw (`seen`); refusals are audited and thrown as sentences.
    */
   private async loadDecidable(id: string, actor: Actor, action: DecisionAction, seen: number | undefined): Promise<Draft> {
-    const draft = await this.deps.stores.drafts.get(id);
+    assertStorableActor(actor);
+    const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
@@ -320,4 +328,10 @@ export class RelayBot {
         return new AppError('conflict:draft', `This draft was already approved${by}; it is sent only once.`);
     }
   }
+}
+
+/** An actor is written into audit entries; one the database cannot hold is refused before anything is written. */
+function assertStorableActor(actor: Actor): void {
+  assertStorable('userId', actor.userId);
+  assertStorable('name', actor.name);
 }

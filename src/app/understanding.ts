@@ -1,4 +1,4 @@
-import type { Interpretation, PartialSendRequest, Turn } from '../core/interpretation.js';
+import { clipAnswer, type Interpretation, type PartialSendRequest, type Turn } from '../core/interpretation.js';
 import {
   CANCELLED,
   completeOrAsk,
@@ -52,10 +52,14 @@ export async function understand(deps: UnderstandDeps, input: UnderstandInput): 
   const pending = state?.pending && now.getTime() - state.updatedAt.getTime() <= PENDING_TTL_MS ? state.pending : null;
 
   const outcome = await decide(deps, input, history, pending);
+  // Whatever the interpreter said is cut before it is stored or shown (any interpreter, not only the model).
+  if (outcome.result.kind === 'reply') outcome.result = { kind: 'reply', text: clipAnswer(outcome.result.text) };
   const assistantText = outcome.result.kind === 'reply' ? outcome.result.text : describeSend(outcome.result.request);
+  // History is context for the next turn, not a record (the audit log is): each turn is kept short.
+  const turns: Turn[] = [{ role: 'user', text: clipAnswer(input.text) }, { role: 'assistant', text: clipAnswer(assistantText) }];
   await deps.conversations.put(input.conversationKey, {
     pending: outcome.pending,
-    history: [...history, { role: 'user' as const, text: input.text }, { role: 'assistant' as const, text: assistantText }].slice(-HISTORY_TURNS),
+    history: [...history, ...turns].slice(-HISTORY_TURNS),
     updatedAt: now,
   });
   return outcome.result;

@@ -33,3 +33,19 @@ export interface InterpretContext {
   contactNames?: string[] | undefined;
   defaultRegion: string;
 }
+
+/**
+ * Longest answer or question relaybot passes on (characters). A model can
+ * answer megabytes; its words are streamed to a person and kept in the
+ * conversation history, so they are cut to a length a person reads.
+ */
+export const ANSWER_LIMIT = 4000;
+
+/** `text` cut to `limit` characters (never inside a surrogate pair), marked with an ellipsis when cut. */
+export function clipAnswer(text: string, limit = ANSWER_LIMIT): string {
+  if (text.length <= limit) return text;
+  let end = limit - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}

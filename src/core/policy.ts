@@ -31,8 +31,10 @@ export const policySchema = z
         perSenderPerHour: z.number().int().positive().default(30),
         perRecipientPerDay: z.number().int().positive().default(50),
         globalPerMinute: z.number().int().positive().default(60),
+        /** Drafts one person may have waiting for a decision at once. */
+        pendingPerSender: z.number().int().positive().default(20),
       })
-      .default({ perSenderPerHour: 30, perRecipientPerDay: 50, globalPerMinute: 60 }),
+      .default({ perSenderPerHour: 30, perRecipientPerDay: 50, globalPerMinute: 60, pendingPerSender: 20 }),
     /**
      * Retention: drafts in a final state (sent, failed, cancelled, expired) are deleted this
      * many days after their last change. The audit log keeps every event regardless.
@@ -115,6 +117,32 @@ export interface RateCounts {
   senderLastHour: number;
   recipientLastDay: number;
   globalLastMinute: number;
+}
+
+/** What drafting one more checks: the send windows, and the requester's drafts still waiting for a decision. */
+export interface DraftingCounts extends RateCounts {
+  senderPending: number;
+  /** When the first of those pending drafts expires; null when there is none. */
+  senderPendingNextExpiry: Date | null;
+}
+
+/**
+ * May this person make one more draft? Pending drafts hold memory, cards and
+ * audit rows, so their number per requester is capped; the refusal says how
+ * many are waiting and how to clear them. Then the send windows, as for a confirm.
+ */
+export function assertMayDraft(policy: Policy, counts: DraftingCounts, now: Date): void {
+  const cap = policy.rateLimits.pendingPerSender;
+  if (counts.senderPending >= cap) {
+    const waitMs = Math.max(0, (counts.senderPendingNextExpiry?.getTime() ?? now.getTime()) - now.getTime());
+    const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+    throw new AppError(
+      'denied:rate_limit',
+      `You have ${counts.senderPending} drafts waiting for a decision (limit ${cap}). Send or cancel some of them, or wait for them to expire — the next one expires in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      { retryAfterMs: Math.max(1000, waitMs) },
+    );
+  }
+  assertWithinRateLimits(policy, counts);
 }
 
 /** Would one more send exceed a limit? Throws `denied:rate_limit` saying when to try again. */

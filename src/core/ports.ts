@@ -4,7 +4,7 @@
  */
 import type { Draft, DraftPatch } from './draft.js';
 import type { Interpretation, InterpretContext, PartialSendRequest, Turn } from './interpretation.js';
-import type { RateCounts } from './policy.js';
+import type { DraftingCounts, RateCounts } from './policy.js';
 import type { Actor, Channel, ConversationRef, SendRequest } from './send-request.js';
 
 /** Something that happened, for the audit log. `actor` null means relaybot itself. */
@@ -89,8 +89,8 @@ export interface DraftStore {
   expireDue(now: Date, limit: number): Promise<Draft[]>;
   /** The requester's latest drafts, newest first. */
   listByRequester(requester: Actor, limit: number): Promise<Draft[]>;
-  /** Confirmed-or-later drafts in the rate-limit windows ending at `now`. */
-  rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<RateCounts>;
+  /** Confirmed-or-later drafts in the rate-limit windows ending at `now`, and the requester's drafts still pending at `now`. */
+  rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<DraftingCounts>;
   /**
    * Retention: delete up to `limit` drafts in a final state (sent, failed,
    * cancelled, expired) last changed before `before`, oldest first; returns how

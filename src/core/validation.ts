@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { assertStorable } from './storable-text.js';
 import { CHANNEL_LABELS, type Channel, type SendRequest } from './send-request.js';
 
 /** Longest text each channel carries (characters). SMS: 10 segments of concatenated GSM. */
@@ -88,6 +89,9 @@ function normalizeRecipient(channel: Channel, to: string, defaultRegion: string)
  * which field is wrong and why.
  */
 export function validateSendRequest(request: SendRequest, defaultRegion: string): SendRequest {
+  assertStorable('to', request.to);
+  assertStorable('text', request.text);
+  assertStorable('subject', request.subject);
   const to = normalizeRecipient(request.channel, request.to, defaultRegion);
   const text = request.text.trim();
   if (!text) throw new AppError('invalid:text', 'The message is empty: what should it say?');
@@ -98,10 +102,21 @@ export function validateSendRequest(request: SendRequest, defaultRegion: string)
       `The message is ${text.length} characters; ${CHANNEL_LABELS[request.channel]} allows at most ${limit}.`,
     );
   }
-  let subject = request.channel === 'email' ? (request.subject?.trim() || null) : null;
+  const subject = request.channel === 'email' ? oneLineSubject(request.subject) : null;
   if (subject && subject.length > SUBJECT_LIMIT) {
     throw new AppError('invalid:text', `The subject is ${subject.length} characters; at most ${SUBJECT_LIMIT} are allowed.`);
   }
-  if (subject && /[\r\n]/.test(subject)) subject = subject.replace(/\s+/g, ' ');
   return { channel: request.channel, to, text, subject };
+}
+
+/**
+ * Every control character (C0, DEL, C1 — CR, LF, \v, \f, U+0085 among them)
+ * and the Unicode line and paragraph separators: any of them in a subject can
+ * start a new mail header line or split the subject in a client.
+ */
+const SUBJECT_BREAKS = /\s*[\p{Cc}\u2028\u2029]+\s*/gu;
+
+/** The subject on one line: each run of breaks and controls becomes one space; empty is none. */
+function oneLineSubject(subject: string | null): string | null {
+  return subject?.replace(SUBJECT_BREAKS, ' ').trim() || null;
 }

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAIInterpreter } from '../../src/adapters/openai/index.js';
 import type { Actor, ConversationRef } from '../../src/core/send-request.js';
+import { conversationKey } from '../../src/app/conversation-keys.js';
 import { createTestApp, type TestApp } from '../fakes/harness.js';
+import { chatBody, postJson, readEvents, startWebFixture } from '../adapters/web/web-fixture.js';
 import { httpError, startFakeOpenAI, text, toolCall, type FakeOpenAI } from '../fakes/openai-server.js';
 
 const conversation: ConversationRef = { platform: 'web', chatId: 'model-chat' };
@@ -82,4 +84,32 @@ describe('model path through RelayBot', () => {
     expect(reply.refused).toBe('unavailable:model');
     expect(reply.text).not.toMatch(/at .*\.ts/);
   });
+
+  it('cuts a 2 MB answer or question to 4,000 characters before it is shown or kept in the history', async () => {
+    const huge = 'blah '.repeat(400_000); // 2 MB
+    const actor = person();
+    ai.script(text(huge), toolCall('ask_user', { question: `${huge}?` }));
+    for (const words of ['tell me a story', 'and another']) {
+      const reply = await say(actor, words);
+      expect(reply.draft).toBeNull();
+      expect(reply.text.length).toBeLessThanOrEqual(4000);
+      expect(reply.text.endsWith('…')).toBe(true);
+    }
+    const state = await app.stores.conversations.get(conversationKey(conversation, actor));
+    expect(state?.history).toHaveLength(4);
+    expect(JSON.stringify(state).length).toBeLessThan(20_000);
+  });
+
+  it('streams at most 4,000 characters of a 2 MB answer on /api/chat', async () => {
+    const web = await startWebFixture({ interpreter: createOpenAIInterpreter({ apiKey: 'test-key', baseURL: ai.baseURL, maxRetries: 0 }) });
+    try {
+      ai.script(text('x'.repeat(2_000_000)));
+      const events = (await readEvents(await postJson(`${web.base}/api/chat`, chatBody('huge', 'hello')))) as { type: string; delta?: string }[];
+      const streamed = events.filter((e) => e.type === 'text-delta').map((e) => e.delta ?? '').join('');
+      expect(streamed.length).toBeGreaterThan(3000);
+      expect(streamed.length).toBeLessThanOrEqual(4000);
+    } finally {
+      await web.close();
+    }
+  }, 60_000);
 });

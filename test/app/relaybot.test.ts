@@ -154,3 +154,30 @@ describe('RelayBot with a contacts-only policy', () => {
     expect(stranger.text).toContain('not in the contact book');
   });
 });
+
+describe('RelayBot caps the drafts one person has waiting', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ policy: { rateLimits: { pendingPerSender: 3 } } });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses the next draft with how many are pending and how to clear them, audits it, and lets a cancel free a place', async () => {
+    const actor = person();
+    const ask = () => app.bot.handleMessage({ actor, conversation, text: 'text +15551234567 lunch at noon' });
+    const drafts = [await ask(), await ask(), await ask()].map((r) => r.draft!);
+    expect(drafts.every((d) => d?.status === 'pending')).toBe(true);
+
+    const refused = await ask();
+    expect(refused).toMatchObject({ draft: null, refused: 'denied:rate_limit' });
+    expect(refused.text).toBe('You have 3 drafts waiting for a decision (limit 3). Send or cancel some of them, or wait for them to expire — the next one expires in 15 minutes.');
+    const entries = await app.stores.audit.list({ actor: `web:${actor.userId}` });
+    expect(entries.find((e) => e.action === 'request.refused')?.details).toMatchObject({ code: 'denied:rate_limit' });
+
+    // Someone else is not held back by this person's drafts.
+    expect((await app.bot.handleMessage({ actor: person(), conversation, text: 'text +15551234567 lunch at noon' })).draft).not.toBeNull();
+
+    await app.bot.cancel(drafts[0]!.id, actor);
+    expect((await ask()).draft?.status).toBe('pending');
+  });
+});

@@ -41,9 +41,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<BenchSys
   const database = await freshDatabase(work);
   const relay = await startFakeRelay({ apiKey: RELAY_KEY });
   const slackApi = await startFakeSlackApi();
-  // The default limits (60 messages a minute) would refuse most of a 300-message burst: lift them for the benchmark.
+  // The default limits (60 messages a minute, 20 pending drafts each) would refuse most of a 300-message burst: lift them for the benchmark.
   const policyFile = join(work, 'policy.json');
-  await writeFile(policyFile, JSON.stringify({ rateLimits: { perSenderPerHour: 100_000, perRecipientPerDay: 100_000, globalPerMinute: 100_000 } }));
+  await writeFile(policyFile, JSON.stringify({ rateLimits: { perSenderPerHour: 100_000, perRecipientPerDay: 100_000, globalPerMinute: 100_000, pendingPerSender: 100_000 } }));
   const env = {
     ...database.env,
     POLICY_FILE: policyFile,

@@ -51,4 +51,21 @@ describe('validateSendRequest', () => {
     expect(reason(() => sms('+15551234567', 'x'.repeat(1601)))).toBe('The message is 1601 characters; SMS allows at most 1600.');
     expect(sms('+15551234567', 'x'.repeat(1600)).text).toHaveLength(1600);
   });
+
+  it('puts an email subject on one line: every line or paragraph separator and C0/C1 control becomes a space', () => {
+    const subject = (value: string) => validateSendRequest({ channel: 'email', to: 'ops@example.com', text: 'x', subject: value }, 'US').subject;
+    for (const brk of ['\r\n', '\n', '\r', '\v', '\f', '\u2028', '\u2029', '\u0085', '\u001b', '\u0007', '\u007f', '\u009b', '\t']) {
+      expect(subject(`Deploy${brk}Bcc: evil@example.com`), JSON.stringify(brk)).toBe('Deploy Bcc: evil@example.com');
+    }
+    expect(subject('Deploy \u2028\n  done')).toBe('Deploy done');
+    expect(subject('\u2028\v')).toBeNull();
+    expect(subject('Déploiement — v2 ✅')).toBe('Déploiement — v2 ✅');
+  });
+
+  it('refuses a null byte or a lone surrogate in any field, naming it', () => {
+    expect(reason(() => sms('+15551234567', 'hi\u0000'))).toMatch(/^text: contains a null byte/);
+    expect(reason(() => sms('+1555\u00001234567'))).toMatch(/^to: contains a null byte/);
+    expect(reason(() => validateSendRequest({ channel: 'email', to: 'ops@example.com', text: 'x', subject: 'a\ud800' }, 'US'))).toMatch(/^subject: contains a broken character/);
+    expect(sms('+15551234567', 'ok 😀').text).toBe('ok 😀');
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Contact, ContactBook } from '../../core/ports.js';
+import { assertStorable, isStorable } from '../../core/storable-text.js';
 import type { Channel } from '../../core/send-request.js';
 import type { AppDb } from './client.js';
 import { contacts, type ContactRow } from './schema.js';
@@ -27,6 +28,8 @@ export function createContactBook(db: AppDb): ContactBook {
     .prepare('relaybot_contacts_list');
   return {
     async save(scope: string, name: string, channel: Channel, address: string, now: Date) {
+      // Names come straight from chat commands and the CLI; one the table cannot hold is refused with a sentence.
+      assertStorable('name', name);
       const [row] = await db
         .insert(contacts)
         .values({ scope, nameKey: nameKey(name), name: name.trim(), channel, address, createdAt: now })
@@ -41,6 +44,8 @@ export function createContactBook(db: AppDb): ContactBook {
     },
 
     async find(scope, name) {
+      // No saved name holds a null byte or a broken character; asking for one finds nothing (and must not fail the query).
+      if (!isStorable(name)) return [];
       const rows = await db
         .select()
         .from(contacts)
@@ -55,6 +60,7 @@ export function createContactBook(db: AppDb): ContactBook {
     },
 
     async remove(scope, name) {
+      if (!isStorable(name)) return 0;
       // Only the scope's own entries: a chat cannot delete a global contact.
       const rows = await db
         .delete(contacts)

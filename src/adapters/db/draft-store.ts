@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Draft, DraftPatch } from '../../core/draft.js';
-import type { RateCounts } from '../../core/policy.js';
+import type { DraftingCounts, RateCounts } from '../../core/policy.js';
 import type { AuditEventInput, DraftStore, NewDraft } from '../../core/ports.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 import { appendAudit, auditForEach } from './audit-log.js';
@@ -33,6 +33,7 @@ const decidable = (id: string, version: number, now: Date) =>
 export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
   const confirm = createConfirm(db, sealer);
   const rateCountQuery = prepareRateCounts(db);
+  const pendingOfSender = preparePendingOfSender(db);
   const byIds = db
     .select()
     .from(drafts)
@@ -157,8 +158,16 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
     },
 
     async rateCounts(requester: Actor, channel: Channel, to: string, now: Date) {
-      const [counts] = await countRates(rateCountQuery, [{ platform: requester.platform, userId: requester.userId, channel, to }], now);
-      return counts!;
+      const [[counts], [pending]] = await Promise.all([
+        countRates(rateCountQuery, [{ platform: requester.platform, userId: requester.userId, channel, to }], now),
+        pendingOfSender.execute({ platform: requester.platform, userId: requester.userId, now: now.toISOString() }),
+      ]);
+      const drafting: DraftingCounts = {
+        ...counts!,
+        senderPending: pending?.senderPending ?? 0,
+        senderPendingNextExpiry: pending?.nextExpiry ? new Date(pending.nextExpiry) : null,
+      };
+      return drafting;
     },
 
     async purgeDecided(before: Date, limit: number) {
@@ -174,4 +183,21 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
       return Number(rows[0]?.purged ?? 0);
     },
   };
+}
+
+/**
+ * The requester's pending drafts (the pending cap, checked at every message),
+ * on the partial index drafts_pending_requester_idx: it holds pending rows
+ * only, so the count does not grow with history.
+ */
+function preparePendingOfSender(db: AppDb) {
+  const p = (name: string) => sql.placeholder(name);
+  return db
+    .select({
+      senderPending: sql<number>`count(*)`.mapWith(Number),
+      nextExpiry: sql<string | null>`min(${drafts.expiresAt})::text`,
+    })
+    .from(drafts)
+    .where(and(eq(drafts.status, 'pending'), eq(drafts.requesterPlatform, p('platform')), eq(drafts.requesterUserId, p('userId')), gt(drafts.expiresAt, p('now'))))
+    .prepare('relaybot_pending_of_sender');
 }

@@ -72,6 +72,8 @@ export const drafts = pgTable(
     index('drafts_counted_idx').on(t.decidedAt).where(COUNTED),
     // Retention (purgeDecided): final drafts, oldest first.
     index('drafts_final_updated_idx').on(t.updatedAt).where(FINAL),
+    // The pending cap counts a requester's open drafts at every message: only pending rows are indexed, so the cost stays flat as history grows.
+    index('drafts_pending_requester_idx').on(t.requesterPlatform, t.requesterUserId, t.expiresAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 export type DraftRow = typeof drafts.$inferSelect;

@@ -4,7 +4,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { Interpretation, InterpretContext } from '../../core/interpretation.js';
+import { clipAnswer, type Interpretation, type InterpretContext } from '../../core/interpretation.js';
 import type { Interpreter } from '../../core/ports.js';
 import { modelUnavailable } from './model-error.js';
 import { contextPrompt, SYSTEM_PROMPT } from './system-prompt.js';
@@ -100,9 +100,10 @@ function read(message: ChatCompletionMessage, context: InterpretContext): Readin
     const fn = call.type === 'function' ? call : { id: call.id, type: 'function' as const, function: { name: call.custom.name, arguments: call.custom.input } };
     const fixed: ChatCompletionMessageFunctionToolCall = { ...fn, id: fn.id || 'call_0' };
     const outcome = readToolCall(fixed.function.name, fixed.function.arguments, context);
-    if (outcome.kind === 'invalid') return { ...outcome, call: fixed, content: message.content ?? null };
-    return outcome;
+    if (outcome.kind === 'invalid') return { ...outcome, call: fixed, content: message.content === null ? null : clipAnswer(message.content) };
+    return outcome.kind === 'question' ? { ...outcome, text: clipAnswer(outcome.text) } : outcome;
   }
-  const said = (message.content ?? message.refusal ?? '').trim();
+  // Cut before it travels further: a model may answer megabytes.
+  const said = clipAnswer((message.content ?? message.refusal ?? '').trim());
   return { kind: 'reply', text: said || FALLBACK_REPLY };
 }

@@ -153,14 +153,21 @@ function formatSeconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
-/** The relay's id for the message: `id` or `message_id`, string or number. */
+/**
+ * What a relay message id may look like to be kept. The relay is trusted to
+ * send, not to fill our tables and audit log: anything longer or stranger is
+ * stored as null (the send still counts as sent).
+ */
+const MESSAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The relay's id for the message: `id` or `message_id`, string or integer, when it is a short token. */
 function messageId(text: string): string | null {
   const json = parseJson(text);
   if (!json || typeof json !== 'object') return null;
   for (const key of ['id', 'message_id'] as const) {
     const value = (json as Record<string, unknown>)[key];
-    if (typeof value === 'string' && value) return value;
-    if (typeof value === 'number') return String(value);
+    const id = typeof value === 'string' ? value : Number.isSafeInteger(value) ? String(value) : null;
+    if (id !== null && id !== '') return MESSAGE_ID.test(id) ? id : null;
   }
   return null;
 }

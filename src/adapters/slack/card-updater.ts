@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { RelayBot } from '../../app/relaybot.js';
 import { buildCard } from '../../core/card.js';
 import type { Clock, Logger, Notifier } from '../../core/ports.js';
+import { safeErrorText } from '../../safe-error.js';
 import { decodeCardRef } from './card-ref.js';
 import { renderCardMessage } from './render-card.js';
 import { postToResponseUrl } from './response-url.js';
@@ -80,5 +81,6 @@ export function describe(err: unknown): string {
     const data = (err as { data?: { error?: string } }).data;
     if (data?.error) return `slack api: ${data.error}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  // Not Slack's: may be a database error, whose message holds the statement and what people wrote.
+  return safeErrorText(err);
 }

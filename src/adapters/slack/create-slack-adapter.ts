@@ -10,6 +10,7 @@ import { registerEditModal } from './listeners/edit-modal.js';
 import { registerEvents } from './listeners/events.js';
 import type { ListenerDeps, SlackPorts } from './listeners/listener-deps.js';
 import { makeAllowCheck, makeNameResolver } from './people.js';
+import { signatureOf } from './listeners/replay.js';
 import { rejectFutureTimestamps } from './timestamp-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -60,6 +61,8 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
         endpoints: SLACK_EVENTS_PATH,
         processBeforeResponse: false,
         logger,
+        // A slash command has no id of its own; its signature is what makes a replay recognisable (listeners/replay.ts).
+        customPropertiesExtractor: signatureOf,
       });
   const app = new App({
     token: deps.botToken,

@@ -1,4 +1,5 @@
 import { BotError, GrammyError, HttpError, type Transformer } from 'grammy';
+import { safeError } from '../../safe-error.js';
 
 /**
  * The bot token is part of every Bot API URL, and node-fetch puts the URL in
@@ -23,7 +24,7 @@ export function scrubTokenFromErrors(token: string): Transformer {
 
 /**
  * An error as a log field: what failed and why, without the message payload a
- * GrammyError carries (it holds what people wrote).
+ * GrammyError carries (it holds what people wrote) or the parameters of a failed query.
  */
 export function loggableError(error: unknown): Record<string, unknown> {
   if (error instanceof BotError) return loggableError(error.error);
@@ -33,6 +34,6 @@ export function loggableError(error: unknown): Record<string, unknown> {
   if (error instanceof HttpError) {
     return { type: 'HttpError', message: error.message, cause: error.error instanceof Error ? error.error.message : undefined };
   }
-  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
-  return { type: typeof error, message: String(error) };
+  // Anything else may be a database error carrying the statement and its parameters: safe fields only.
+  return safeError(error);
 }

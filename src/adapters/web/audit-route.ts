@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../../core/ports.js';
+import { storable } from '../../core/storable-text.js';
 import { badRequest, describeZodError } from './http-errors.js';
 
 const isoDate = () =>
@@ -12,12 +13,13 @@ const isoDate = () =>
     .optional();
 
 const auditQuerySchema = z.object({
-  draftId: z.string().trim().min(1).max(200).optional(),
-  actor: z
-    .string()
-    .trim()
-    .regex(/^[a-z]+:.+$/, 'must be "platform:userId", like web:web-user or slack:U123')
-    .optional(),
+  draftId: storable(z.string().trim().min(1).max(200)).optional(),
+  actor: storable(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z]+:.+$/, 'must be "platform:userId", like web:web-user or slack:U123'),
+  ).optional(),
   since: isoDate(),
   until: isoDate(),
   limit: z.coerce

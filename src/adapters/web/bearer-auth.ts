@@ -27,6 +27,6 @@ export function bearerAuth(token: string | undefined): RequestHandler {
     const error = match
       ? 'That API token is not valid.'
       : 'This API needs a token: send "Authorization: Bearer <WEB_API_TOKEN>".';
-    res.status(401).set('www-authenticate', 'Bearer realm="relaybot"').json({ error } satisfies ErrorBody);
+    res.status(401).set('www-authenticate', 'Bearer realm="relaybot"').json({ error, code: 'denied:token' } satisfies ErrorBody);
   };
 }

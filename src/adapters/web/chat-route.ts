@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { userMessage } from '../../core/errors.js';
+import { storable } from '../../core/storable-text.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { AgentReply, RelayBot } from '../../app/relaybot.js';
 import { draftData } from './draft-view.js';
@@ -16,19 +17,19 @@ const HEARTBEAT_MS = 15_000;
  * data parts echoed back from earlier answers) and extra keys are allowed and
  * ignored: only the last user message's text is read.
  */
-const partSchema = z.looseObject({ type: z.string({ error: 'every part needs a "type" string' }), text: z.unknown().optional() });
+const partSchema = z.looseObject({ type: z.string({ error: 'every part needs a "type" string' }), text: storable(z.unknown()).optional() });
 const messageSchema = z.looseObject({
   id: z.string().optional(),
   role: z.enum(['user', 'assistant', 'system'], { error: 'must be "user", "assistant" or "system"' }),
   parts: z.array(partSchema, { error: 'must be an array of {type, text}' }),
 });
 export const chatBodySchema = z.looseObject({
-  id: z.string({ error: 'required: the chat id, a string' }).trim().min(1, 'must not be empty').max(200),
+  id: storable(z.string({ error: 'required: the chat id, a string' }).trim().min(1, 'must not be empty').max(200)),
   messages: z
     .array(messageSchema, { error: 'required: an array of {id, role, parts}' })
     .min(1, 'at least one message is needed')
     .max(500, 'too many messages (at most 500)'),
-  userId: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  userId: storable(z.string().trim().min(1, 'must not be empty').max(200)).optional(),
 });
 export type ChatBody = z.infer<typeof chatBodySchema>;
 

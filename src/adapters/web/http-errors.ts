@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/ports.js';
 
-/** What every /api error body looks like: a sentence, and our code when there is one. */
+/** What every /api error body looks like: a sentence, and a code a program can branch on. */
 export interface ErrorBody {
   error: string;
-  code?: string;
+  code: string;
 }
 
 export const INTERNAL_ERROR = 'Something went wrong on our side; nothing was sent.';
@@ -23,7 +23,7 @@ export function statusForCode(code: string): number {
     case 'expired':
       return 409;
     case 'invalid':
-      // A request that is missing something it must say (e.g. `version`) is malformed; content that fails validation is 422.
+      // A request we cannot read (or store) at all, or one missing what it must say (e.g. `version`), is a 400; a readable one that fails a rule is a 422.
       return code === 'invalid:request' ? 400 : 422;
     case 'unavailable':
       return 503;
@@ -61,11 +61,30 @@ export function badRequest(res: Response, reason: string): void {
 
 /** Unknown /api routes answer JSON, not Express's HTML page. */
 export const apiNotFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: `There is no ${req.method} ${req.originalUrl.split('?')[0]} route.` } satisfies ErrorBody);
+  res.status(404).json({ error: `There is no ${req.method} ${req.originalUrl.split('?')[0]} route.`, code: 'not_found:route' } satisfies ErrorBody);
 };
 
-/** body-parser marks its own errors with `type`; they are the client's fault and safe to explain. */
-function bodyParserReason(err: { type?: unknown; message?: unknown }): { status: number; reason: string } | null {
+interface ClientErrorShape {
+  type?: unknown;
+  message?: unknown;
+  status?: unknown;
+  code?: unknown;
+  name?: unknown;
+}
+
+/**
+ * Errors Express and body-parser raise for a request they cannot read: the
+ * client's fault and safe to explain. body-parser marks its own with `type`;
+ * the router marks a path it cannot percent-decode with status 400; zlib's
+ * errors (a body that is not what its content-encoding says) carry a `Z_…` code.
+ */
+function clientErrorReason(err: ClientErrorShape): { status: number; reason: string } | null {
+  if (err.name === 'URIError' && err.status === 400) {
+    return { status: 400, reason: 'The path is not valid percent-encoding (a % must be followed by two hex digits forming UTF-8).' };
+  }
+  if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
+    return { status: 400, reason: 'The body is not valid gzip or deflate data, although its content-encoding says it is.' };
+  }
   switch (err.type) {
     case 'entity.parse.failed':
       return { status: 400, reason: `The request body is not valid JSON (${String(err.message)}).` };
@@ -77,6 +96,10 @@ function bodyParserReason(err: { type?: unknown; message?: unknown }): { status:
     case 'request.aborted':
       return { status: 400, reason: 'The request was aborted before its body arrived.' };
     default:
+      // Any other error http-errors marked as the client's (4xx): a 400-family answer, never a 500.
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return { status: err.status, reason: 'The request could not be read.' };
+      }
       return null;
   }
 }
@@ -98,13 +121,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (err && typeof err === 'object') {
-      const parsed = bodyParserReason(err as { type?: unknown; message?: unknown });
+      const parsed = clientErrorReason(err as ClientErrorShape);
       if (parsed) {
         res.status(parsed.status).json({ error: parsed.reason, code: 'invalid:request' } satisfies ErrorBody);
         return;
       }
     }
     logger.error({ err, method: req.method, url: req.path }, 'unhandled error in an HTTP route');
-    res.status(500).json({ error: INTERNAL_ERROR } satisfies ErrorBody);
+    res.status(500).json({ error: INTERNAL_ERROR, code: 'internal' } satisfies ErrorBody);
   };
 }

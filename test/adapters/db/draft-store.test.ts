@@ -130,7 +130,25 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     const cancelled = await stores.drafts.create(newDraft(ada, { to }), at(-1000), event('draft.created', ada));
     await stores.drafts.cancel(cancelled.id, cancelled.version, ada, at(-1000), event('draft.cancelled', ada)); // not counted
 
-    expect(await stores.drafts.rateCounts(ada, 'sms', to, base)).toEqual({ senderLastHour: 2, recipientLastDay: 3, globalLastMinute: 2 });
+    expect(await stores.drafts.rateCounts(ada, 'sms', to, base)).toEqual({
+      senderLastHour: 2, recipientLastDay: 3, globalLastMinute: 2, senderPending: 0, senderPendingNextExpiry: null,
+    });
     expect(await stores.drafts.rateCounts(ada, 'wa', to, base)).toMatchObject({ recipientLastDay: 0 });
+  });
+
+  it("counts the requester's drafts still pending at now, and when the next of them expires", async () => {
+    const ada = freshActor();
+    const base = new Date('2033-01-01T00:00:00.000Z');
+    const at = (ms: number) => new Date(base.getTime() + ms);
+    await stores.drafts.create(newDraft(ada, { ttlMs: 15 * MINUTE }), at(-10 * MINUTE), event('draft.created', ada)); // expires in 5 min
+    await stores.drafts.create(newDraft(ada, { ttlMs: 15 * MINUTE }), at(-MINUTE), event('draft.created', ada)); // expires in 14 min
+    await stores.drafts.create(newDraft(ada, { ttlMs: 15 * MINUTE }), at(-20 * MINUTE), event('draft.created', ada)); // expired, not yet swept
+    const cancelled = await stores.drafts.create(newDraft(ada), at(-MINUTE), event('draft.created', ada));
+    await stores.drafts.cancel(cancelled.id, cancelled.version, ada, at(-MINUTE), event('draft.cancelled', ada));
+    await stores.drafts.create(newDraft(freshActor('Bob')), at(-MINUTE), event('draft.created', ada)); // someone else's
+
+    const counts = await stores.drafts.rateCounts(ada, 'sms', '+15550001111', base);
+    expect(counts.senderPending).toBe(2);
+    expect(counts.senderPendingNextExpiry?.toISOString()).toBe(at(5 * MINUTE).toISOString());
   });
 });

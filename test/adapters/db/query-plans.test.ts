@@ -67,7 +67,7 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
   }
 
   it('reads drafts, deliveries, the audit log, conversations and dedupe ids through indexes only', async () => {
-    const policy = { ...defaultPolicy(), rateLimits: { perSenderPerHour: 100_000, perRecipientPerDay: 100_000, globalPerMinute: 100_000 } };
+    const policy = { ...defaultPolicy(), rateLimits: { perSenderPerHour: 100_000, perRecipientPerDay: 100_000, globalPerMinute: 100_000, pendingPerSender: 100_000 } };
     const limits = (counts: Parameters<typeof assertWithinRateLimits>[1]) => assertWithinRateLimits(policy, counts);
     const ada = freshActor();
     const { conversations, dedupe, drafts, deliveries, audit, auditSealer } = stores;

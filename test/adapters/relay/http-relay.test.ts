@@ -82,6 +82,29 @@ describe('http relay: the request', () => {
   });
 });
 
+describe('http relay: the message id it answers', () => {
+  it('keeps only a short token; anything else is stored as null and the send still counts', async () => {
+    const answers: [unknown, string | null][] = [
+      ['msg_01H.x:7-a', 'msg_01H.x:7-a'],
+      ['a'.repeat(128), 'a'.repeat(128)],
+      ['a'.repeat(129), null],
+      ['<script>alert(1)</script>', null],
+      ['id with spaces', null],
+      ['msg\u0000x', null],
+      ['', null],
+      [{ nested: 'object' }, null],
+      [1.5, null],
+      [42, '42'],
+    ];
+    for (const [id, kept] of answers) {
+      relay.reset();
+      relay.script({ status: 200, body: { id } });
+      const result = await client().send({ ...sms, idempotencyKey: `key-${JSON.stringify(id).length}-${String(kept)}` });
+      expect(result, JSON.stringify(id)).toEqual({ dryRun: false, relayMessageId: kept, status: 200 });
+    }
+  });
+});
+
 describe('http relay: failures', () => {
   it('503 is retryable, with retryAfterMs from Retry-After seconds — one attempt per send', async () => {
     relay.script({ status: 503, headers: { 'retry-after': '7' } });

@@ -162,7 +162,7 @@ describe('failures inside and outside the stream', () => {
     for (const res of [await fetch(`${s.base}/api/drafts/x`), await fetch(`${s.base}/slack/events`, { method: 'POST' })]) {
       expect(res.status).toBe(500);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ error: 'Something went wrong on our side; nothing was sent.' });
+      expect(JSON.parse(text)).toEqual({ error: 'Something went wrong on our side; nothing was sent.', code: 'internal' });
       expect(text).not.toMatch(/TypeError|secret|at /);
     }
     await s.close();

@@ -8,13 +8,20 @@ import { slackTextToPlain } from '../slack-text.js';
 import { HELP_TEXT, parseSubcommand, runSubcommand } from '../subcommands.js';
 import { draftAndShow } from './drafting.js';
 import { unexpected, type ListenerDeps } from './listener-deps.js';
+import { isFirstDelivery } from './replay.js';
 
 /**
  * `/send …` (whatever the workspace named the command). Every branch acks
  * first: Slack gives a slash command 3 seconds, the model may take longer.
+ * A replayed request (same signature) is acknowledged and ignored.
  */
 export function registerCommand(app: App, deps: ListenerDeps): void {
-  app.command(/^\/.+/, async ({ command, ack }) => {
+  app.command(/^\/.+/, async ({ command, ack, context }) => {
+    if (!(await isFirstDelivery(deps, context))) {
+      // The same signed request again (a replay within its 5 minutes): acknowledged, not acted on.
+      await ack();
+      return;
+    }
     if (!deps.isAllowed(command.user_id)) {
       await ack({ response_type: 'ephemeral', text: NOT_ALLOWED });
       return;

@@ -1,0 +1,1 @@
+CREATE INDEX "drafts_pending_requester_idx" ON "drafts" USING btree ("requester_platform","requester_user_id","expires_at") WHERE "drafts"."status" = 'pending';
