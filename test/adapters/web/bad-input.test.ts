@@ -50,7 +50,7 @@ describe('bad input on the web API is a 4xx sentence, never a 500', () => {
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ error: 'That draft does not exist (any more).', code: 'not_found:draft' });
     for (const action of ['confirm', 'cancel']) {
-      const decided = await raw('POST', `/api/drafts/abc%00def/${action}`, '{}', { 'content-type': 'application/json' });
+      const decided = await raw('POST', `/api/drafts/abc%00def/${action}`, '{"userId": "web-user"}', { 'content-type': 'application/json' });
       expect(decided.status).toBe(404);
     }
   });
@@ -65,10 +65,10 @@ describe('bad input on the web API is a 4xx sentence, never a 500', () => {
   it('a lone surrogate or a null byte in a PATCH field is refused naming the field, and the draft is unchanged', async () => {
     const id = await draftVia(web.base, 'bad-patch', 'text +15551234567 Build finished successfully.');
     for (const [json, field] of [
-      ['{"text": "Hello \\ud800 there"}', 'text'],
-      ['{"text": "Hello \\u0000 there"}', 'text'],
-      ['{"to": "+1555\\u00001234567"}', 'to'],
-      ['{"subject": "x\\udc00"}', 'subject'],
+      ['{"userId": "web-user", "text": "Hello \\ud800 there"}', 'text'],
+      ['{"userId": "web-user", "text": "Hello \\u0000 there"}', 'text'],
+      ['{"userId": "web-user", "to": "+1555\\u00001234567"}', 'to'],
+      ['{"userId": "web-user", "subject": "x\\udc00"}', 'subject'],
       ['{"userId": "web-user\\u0000", "text": "Hi"}', 'userId'],
     ] as const) {
       const res = await patchRaw(id, json);
