@@ -67,6 +67,7 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
   const database = await openDatabase({
     databaseUrl: config.env.DATABASE_URL,
     dataDir: config.env.RELAYBOT_DATA_DIR,
+    auditKey: config.env.AUDIT_KEY,
     onPoolError: (err) => logger?.warn({ err }, 'database connection dropped; the pool replaces it'),
   });
   await migrateDatabase(database);
@@ -75,7 +76,7 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
 
 export async function buildRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const database = overrides.database ?? (await openConfiguredDatabase(config, logger));
-  const stores = createStores(database, logger);
+  const stores = createStores(database, logger, overrides.metrics);
   // Audit events a crashed process committed but never chained: chain them now.
   stores.auditSealer.nudge();
   const clock = overrides.clock ?? systemClock;
