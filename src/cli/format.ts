@@ -10,8 +10,8 @@ export function formatAuditEntry(entry: AuditEntry): string {
 
 /** What `audit verify` prints when the chain holds: `audit chain intact: N entries, head <seq> <hash>`. */
 export function formatVerified(result: Extract<AuditVerifyResult, { ok: true }>, checkpoints: number): string {
-  const legacy = result.legacy > 0 ? ` (${result.legacy} legacy, unkeyed)` : '';
-  const lines = [`audit chain intact: ${result.count} entries${legacy}, head ${result.head.seq} ${result.head.hash}`];
+  const legacy = result.legacy > 0 ? ` (${result.legacy} of them legacy, unkeyed)` : '';
+  const lines = [`audit chain intact: ${result.count} entries, head ${result.head.seq} ${result.head.hash}${legacy}`];
   if (checkpoints > 0) lines.push(`${checkpoints} checkpoint${checkpoints === 1 ? '' : 's'} verified: each signed head is still in the chain`);
   return lines.join('\n');
 }
