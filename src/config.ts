@@ -27,6 +27,8 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must start with postgres://'),
   RELAYBOT_DATA_DIR: z.string().trim().min(1).default('./.relaybot'),
+  // Signs the audit log; unset → a key file generated in RELAYBOT_DATA_DIR (adapters/db/audit-key.ts).
+  AUDIT_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1'),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
@@ -107,8 +109,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.RELAY_BASE_URL && !env.RELAY_API_KEY) {
     throw new ConfigError('RELAY_API_KEY: required when RELAY_BASE_URL is set');
   }
+  const inMemory = env.RELAYBOT_DATA_DIR.includes('://');
+  if (env.DATABASE_URL && !env.AUDIT_KEY && inMemory) {
+    throw new ConfigError('AUDIT_KEY: required with DATABASE_URL when RELAYBOT_DATA_DIR is memory:// (a key per process would leave the audit log unverifiable after a restart)');
+  }
   const policy = loadPolicy(env.POLICY_FILE);
   const warnings: string[] = [];
+  if (env.DATABASE_URL && !env.AUDIT_KEY) {
+    warnings.push(
+      `AUDIT_KEY is not set: the audit log is signed with the key file in ${env.RELAYBOT_DATA_DIR} (generated if missing). Every replica on this database must sign with the same key: set one AUDIT_KEY (at least 32 characters) on all of them.`,
+    );
+  }
   if (env.RELAY_BASE_URL && !policy.recipients && !policy.contactsOnly) {
     warnings.push(
       'WARNING: a real relay is configured and the policy has no recipient allowlist — anyone allowed to draft can message any number or address. Set "recipients" (or "contactsOnly") in POLICY_FILE.',

@@ -27,7 +27,7 @@ export function createLogger(level: string, destination?: DestinationStream): Pi
         'req.headers["x-slack-signature"]',
         'req.headers["x-telegram-bot-api-secret-token"]',
         '*.apiKey', '*.token', '*.botToken', '*.signingSecret', '*.appToken', '*.webhookSecret',
-        'env.OPENAI_API_KEY', 'env.RELAY_API_KEY', 'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET',
+        'env.OPENAI_API_KEY', 'env.RELAY_API_KEY', 'env.AUDIT_KEY', 'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET',
         'env.SLACK_APP_TOKEN', 'env.TELEGRAM_BOT_TOKEN', 'env.TELEGRAM_WEBHOOK_SECRET', 'env.WEB_API_TOKEN',
       ],
       censor: '[redacted]',

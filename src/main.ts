@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   runtime.worker.start();
   runtime.sweeper.start();
   runtime.maintenance.start();
+  runtime.checkpoints.start();
   for (const frontEnd of frontEnds) await frontEnd.start();
 
   const storage = env.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${env.RELAYBOT_DATA_DIR}`;

@@ -4,6 +4,7 @@
  * sweeper. main.ts, the CLI, the benchmark and the test harness share it, so
  * tests run the same wiring as production.
  */
+import { AuditCheckpoints } from './app/audit-checkpoints.js';
 import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
@@ -42,6 +43,8 @@ export interface Runtime {
   sweeper: ExpirySweeper;
   /** Hourly housekeeping (old inbound event ids); main starts it. */
   maintenance: Maintenance;
+  /** Logs the audit chain's signed head at start and every 10 minutes; main starts it. */
+  checkpoints: AuditCheckpoints;
   /** Stop background work (bounded by `graceMs`) and close the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
   const database = await openDatabase({
     databaseUrl: config.env.DATABASE_URL,
     dataDir: config.env.RELAYBOT_DATA_DIR,
+    auditKey: config.env.AUDIT_KEY,
     onPoolError: (err) => logger?.warn({ err }, 'database connection dropped; the pool replaces it'),
   });
   await migrateDatabase(database);
@@ -75,7 +79,7 @@ export async function openConfiguredDatabase(config: Config, logger?: Logger): P
 
 export async function buildRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const database = overrides.database ?? (await openConfiguredDatabase(config, logger));
-  const stores = createStores(database, logger);
+  const stores = createStores(database, logger, overrides.metrics);
   // Audit events a crashed process committed but never chained: chain them now.
   stores.auditSealer.nudge();
   const clock = overrides.clock ?? systemClock;
@@ -102,10 +106,11 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, clock, logger },
     { draftRetentionMs: config.policy.retentionDays * 86_400_000 },
   );
+  const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance,
+    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance, checkpoints,
     async close(graceMs = 10_000) {
-      await Promise.all([sweeper.stop(), maintenance.stop(), worker.stop(graceMs)]);
+      await Promise.all([sweeper.stop(), maintenance.stop(), checkpoints.stop(), worker.stop(graceMs)]);
       // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).
       await stores.auditSealer.flush().catch((err: unknown) => logger.warn({ err }, 'could not seal the last audit entries; the next start will'));
       await database.close();

@@ -32,6 +32,20 @@ describe('configuration', () => {
     for (const message of [failure({ PORT: 'abc' }), failure({ OPENAI_BASE_URL: 'not a url' })]) expect(message).not.toContain('\n');
   });
 
+  it('takes an AUDIT_KEY of at least 32 characters, refusing a shorter one in one line that never echoes it', () => {
+    const message = failure({ AUDIT_KEY: 'too-short-audit-key' });
+    expect(message).toBe('AUDIT_KEY: must be at least 32 characters');
+    expect(message).not.toContain('too-short-audit-key');
+    expect(loadConfig({ AUDIT_KEY: 'k'.repeat(32) }).env.AUDIT_KEY).toBe('k'.repeat(32));
+  });
+
+  it('with DATABASE_URL and no AUDIT_KEY: warns that replicas must share one key, and refuses a per-process key', () => {
+    const { warnings } = loadConfig({ DATABASE_URL: 'postgres://db/relaybot' });
+    expect(warnings).toEqual([expect.stringMatching(/^AUDIT_KEY is not set: the audit log is signed with the key file in \.\/\.relaybot .*Every replica on this database must sign with the same key/)]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/relaybot', AUDIT_KEY: 'k'.repeat(32) }).warnings).toEqual([]);
+    expect(failure({ DATABASE_URL: 'postgres://db/relaybot', RELAYBOT_DATA_DIR: 'memory://' })).toMatch(/^AUDIT_KEY: required with DATABASE_URL when RELAYBOT_DATA_DIR is memory:\/\//);
+  });
+
   it('never echoes a secret back', () => {
     const message = failure({ WEB_API_TOKEN: 'short-secret' });
     expect(message).toBe('WEB_API_TOKEN: must be at least 16 characters');

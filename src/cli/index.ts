@@ -7,14 +7,18 @@ import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
 import { channelSchema, CHANNELS } from '../core/send-request.js';
 import { validateSendRequest } from '../core/validation.js';
+import type { SavedCheckpoint } from '../core/ports.js';
 import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.js';
 import { openConfiguredDatabase } from '../runtime.js';
-import { formatAuditEntry } from './format.js';
+import { CheckpointFileError, readCheckpointFile } from './checkpoint-file.js';
+import { formatAuditEntry, formatVerified } from './format.js';
 
 const USAGE = `usage: relaybot <command>
 
   migrate                               apply database migrations
-  audit verify                          check the audit hash chain (exit 1 on tampering)
+  audit verify [--checkpoint FILE]      check every MAC and link of the audit chain, and that each signed
+                                        checkpoint in FILE (one per line) is still in it (exit 1 on tampering)
+  audit checkpoint                      print the chain's signed head, one JSON line {seq, hash, at, mac}
   audit tail [--draft ID] [--limit N]   show the latest audit entries (default 20)
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
   contacts list                         list contacts [--scope S] (default: global)
@@ -26,7 +30,7 @@ async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { draft: { type: 'string' }, limit: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { draft: { type: 'string' }, limit: { type: 'string' }, checkpoint: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
@@ -37,9 +41,11 @@ async function run(argv: string[]): Promise<number> {
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const config = loadConfig();
+  // Read before opening the database, so a bad file is reported without waiting for it.
+  const checkpoints = command === 'audit' && sub === 'verify' && values.checkpoint !== undefined ? readCheckpointFile(values.checkpoint) : undefined;
   const database = await openConfiguredDatabase(config);
   try {
-    return await dispatch(database, config.env.DEFAULT_PHONE_REGION, command, sub, rest, values);
+    return await dispatch(database, config.env.DEFAULT_PHONE_REGION, command, sub, rest, { ...values, checkpoints });
   } finally {
     await database.close();
   }
@@ -51,7 +57,7 @@ async function dispatch(
   command: string,
   sub: string | undefined,
   rest: string[],
-  values: { draft?: string; limit?: string; scope?: string },
+  values: { draft?: string; limit?: string; scope?: string; checkpoints?: SavedCheckpoint[] | undefined },
 ): Promise<number> {
   const stores = createStores(database);
   if (command === 'migrate') {
@@ -59,13 +65,19 @@ async function dispatch(
     return 0;
   }
   if (command === 'audit' && sub === 'verify') {
-    const result = await stores.audit.verify();
+    const result = await stores.audit.verify(values.checkpoints);
     if (result.ok) {
-      console.log(`audit chain intact: ${result.count} entries verified`);
+      console.log(formatVerified(result, values.checkpoints?.length ?? 0));
       return 0;
     }
-    console.error(`audit chain BROKEN at entry #${result.brokenSeq}: ${result.reason} (${result.count} entries checked before it)`);
+    if (result.checkpointLine !== undefined) console.error(`audit chain BROKEN: ${result.reason}`);
+    else console.error(`audit chain BROKEN at entry #${result.brokenSeq}: ${result.reason} (${result.count} entries checked before it)`);
     return 1;
+  }
+  if (command === 'audit' && sub === 'checkpoint') {
+    const { seq, hash, at, mac } = await stores.audit.checkpoint();
+    console.log(JSON.stringify({ seq, hash, at, mac }));
+    return 0;
   }
   if (command === 'audit' && sub === 'tail') {
     const limit = values.limit ? Number.parseInt(values.limit, 10) : 20;
@@ -100,6 +112,7 @@ run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) console.error(`relaybot: ${error.message}\n\n${USAGE}`);
+    else if (error instanceof CheckpointFileError) console.error(`relaybot: ${error.message}`);
     else if (error instanceof ConfigError || error instanceof AppError) console.error(`relaybot: ${error.message}`);
     else console.error(`relaybot: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);

@@ -39,17 +39,44 @@ export interface AuditFilter {
   limit?: number | undefined;
 }
 
+/**
+ * A signed head of the chain: entry `seq` had hash `hash` when the checkpoint
+ * was taken (`at`, ISO-8601); `mac` signs the three with the audit key. Kept
+ * outside the database, it lets verify tell a deleted tail or a rewritten
+ * history from an intact chain.
+ */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  at: string;
+  mac: string;
+}
+
+/** A checkpoint as read back from a file: `line` names it in a failure. */
+export interface SavedCheckpoint {
+  line: number;
+  checkpoint: AuditCheckpoint;
+}
+
 export type AuditVerifyResult =
-  | { ok: true; count: number }
-  | { ok: false; count: number; brokenSeq: number; reason: string };
+  /** `legacy`: entries written before the log was keyed (the chain's first `legacy` entries). */
+  | { ok: true; count: number; legacy: number; head: { seq: number; hash: string } }
+  /** `checkpointLine`: set when the failure is that a saved checkpoint is not (or no longer) in the chain. */
+  | { ok: false; count: number; brokenSeq: number; reason: string; checkpointLine?: number };
 
 export interface AuditLog {
   /** Record one entry durably; it is linked into the hash chain moments later (one chain across processes). */
   append(event: AuditEventInput): Promise<void>;
   /** Entries matching the filter, newest first. */
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
-  /** Walk the whole chain from the first entry; report the first one whose hash does not match. */
-  verify(): Promise<AuditVerifyResult>;
+  /**
+   * Walk the whole chain from the first entry, checking every mac and link;
+   * report the first entry that does not verify, or the first checkpoint
+   * (bad mac, or a head the chain no longer contains).
+   */
+  verify(checkpoints?: SavedCheckpoint[]): Promise<AuditVerifyResult>;
+  /** The signed head of the chain now (every committed event sealed first). */
+  checkpoint(at?: Date): Promise<AuditCheckpoint>;
 }
 
 export interface NewDraft extends SendRequest {
@@ -207,6 +234,8 @@ export interface Metrics {
   relayAttempt(outcome: 'sent' | 'dry_run' | 'retry' | 'failed', seconds: number): void;
   /** How long the interpreter took for one message, in seconds. */
   interpretDuration(interpreter: string, seconds: number): void;
+  /** The sealer refused a pending audit event whose mac does not verify (forged, or another key's). */
+  auditEventRefused(): void;
 }
 
 export const noopMetrics: Metrics = {
@@ -214,6 +243,7 @@ export const noopMetrics: Metrics = {
   decision: () => {},
   relayAttempt: () => {},
   interpretDuration: () => {},
+  auditEventRefused: () => {},
 };
 
 /** The slice of pino the app uses (so the app does not import pino). */

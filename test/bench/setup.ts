@@ -95,7 +95,8 @@ async function freshDatabase(work: string): Promise<FreshDatabase> {
   url.pathname = `/${name}`;
   const version = (await admin(serverUrl, 'show server_version')).split(' ')[0];
   return {
-    env: { DATABASE_URL: url.toString() },
+    // The server processes share one database, so they share one audit key.
+    env: { DATABASE_URL: url.toString(), AUDIT_KEY: randomBytes(32).toString('hex') },
     label: `PostgreSQL ${version} on ${url.hostname}:${url.port || 5432}`,
     dispose: () => admin(serverUrl, `drop database if exists ${name} with (force)`).then(() => undefined),
   };

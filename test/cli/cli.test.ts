@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -68,7 +68,7 @@ describe('relaybot CLI on a PGlite folder', { timeout: 180_000 }, () => {
     });
     const ok = await relaybot(env, 'audit', 'verify');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/audit chain intact: \d+ entries verified/);
+    expect(ok.stdout).toMatch(/^audit chain intact: 3 entries, head 3 [0-9a-f]{64}$/m);
 
     const tampered = await withDatabase(async (database) => {
       const db = database.db;
@@ -97,5 +97,76 @@ describe('relaybot CLI on a PGlite folder', { timeout: 180_000 }, () => {
     const config = await relaybot({ ...env, DEFAULT_PHONE_REGION: 'USA' }, 'contacts', 'list');
     expect(config.code).toBe(2);
     expect(config.stderr.trim()).toBe('relaybot: DEFAULT_PHONE_REGION: must be a two-letter ISO country code such as US or GB (got "USA")');
+    const key = await relaybot({ ...env, AUDIT_KEY: 'short-audit-key' }, 'audit', 'verify');
+    expect(key.code).toBe(2);
+    expect(key.stderr.trim()).toBe('relaybot: AUDIT_KEY: must be at least 32 characters');
+  });
+});
+
+describe('relaybot audit checkpoint and verify --checkpoint', { timeout: 180_000 }, () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relaybot-cli-'));
+    env = { RELAYBOT_DATA_DIR: join(dir, 'data') };
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Append `n` events the way the server does (the key file in the data folder signs them). */
+  const append = async (n: number, sql_?: ReturnType<typeof sql>) => {
+    const database = await openDatabase({ dataDir: env.RELAYBOT_DATA_DIR! });
+    try {
+      await migrateDatabase(database);
+      const { audit } = createStores(database);
+      for (let i = 0; i < n; i++) await audit.append({ actor: null, action: 'test.event', draftId: null, details: { i } });
+      await audit.list({ limit: 1 });
+      if (sql_) {
+        await database.db.execute(sql`alter table audit_events disable trigger user`);
+        await database.db.execute(sql_);
+        await database.db.execute(sql`alter table audit_events enable trigger user`);
+      }
+    } finally {
+      await database.close();
+    }
+  };
+
+  it('prints the signed head, and fails naming the checkpoint once the tail behind it is deleted', async () => {
+    await append(4);
+    const printed = await relaybot(env, 'audit', 'checkpoint');
+    expect(printed.code).toBe(0);
+    const checkpoint = JSON.parse(printed.stdout) as Record<string, unknown>;
+    expect(Object.keys(checkpoint)).toEqual(['seq', 'hash', 'at', 'mac']);
+    expect(checkpoint).toMatchObject({ seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    // A file of several checkpoints, one per line, as kept by a log pipeline.
+    const file = join(dir, 'checkpoints.jsonl');
+    await append(2);
+    const later = JSON.parse((await relaybot(env, 'audit', 'checkpoint')).stdout) as Record<string, unknown>;
+    await writeFile(file, `${JSON.stringify(checkpoint)}\n${JSON.stringify(later)}\n`);
+    const ok = await relaybot(env, 'audit', 'verify', '--checkpoint', file);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`audit chain intact: 6 entries, head 6 ${String(later.hash)}\n2 checkpoints verified: each signed head is still in the chain\n`);
+
+    await append(0, sql`delete from audit_events where seq > 3`);
+    expect((await relaybot(env, 'audit', 'verify')).code).toBe(0); // the shorter chain alone hangs together
+    const broken = await relaybot(env, 'audit', 'verify', '--checkpoint', file);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim()).toBe(
+      `audit chain BROKEN: checkpoint on line 1 (entry 4, hash ${String(checkpoint.hash)}, taken ${String(checkpoint.at)}) is not in the chain: the chain ends at entry 3 — the entries after it were deleted`,
+    );
+  });
+
+  it('refuses a checkpoint whose mac does not verify, and a file that holds no checkpoint', async () => {
+    const file = join(dir, 'forged.jsonl');
+    const { seq, hash, at } = JSON.parse((await relaybot(env, 'audit', 'checkpoint')).stdout) as Record<string, unknown>;
+    await writeFile(file, `${JSON.stringify({ seq, hash, at, mac: 'ab'.repeat(32) })}\n`);
+    const forged = await relaybot(env, 'audit', 'verify', '--checkpoint', file);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr.trim()).toBe('audit chain BROKEN: checkpoint on line 1 does not verify: it was not signed with this AUDIT_KEY, or it was altered');
+    await writeFile(file, '\n');
+    const empty = await relaybot(env, 'audit', 'verify', '--checkpoint', file);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim()).toBe(`relaybot: --checkpoint ${file}: the file holds no checkpoint`);
   });
 });

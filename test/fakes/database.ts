@@ -13,11 +13,16 @@
  *   each open() creates a fresh database `relaybot_test_<random>` on that server; drop() removes it.
  *
  * Tests sharing one database within a file should use their own ids (requester, scope, keys).
+ * Every test database signs its audit log with TEST_AUDIT_KEY, so a second process or
+ * runtime on it (pass `AUDIT_KEY: TEST_AUDIT_KEY`) writes events the first accepts.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/adapters/db/client.js';
 import { migrateDatabase } from '../../src/adapters/db/migrate.js';
+
+/** The AUDIT_KEY of every test database. */
+export const TEST_AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789';
 
 export type TestDatabase = Database & {
   /** Close the database and throw it away (drops the Postgres test database). */
@@ -37,7 +42,7 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
 }
 
 async function openPglite(): Promise<TestDatabase> {
-  const database = await openDatabase({ dataDir: 'memory://' });
+  const database = await openDatabase({ dataDir: 'memory://', auditKey: TEST_AUDIT_KEY });
   await migrateDatabase(database);
   return Object.assign(database, { drop: () => database.close() });
 }
@@ -48,7 +53,7 @@ async function openPostgres(serverUrl: string): Promise<TestDatabase> {
   await admin(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://' });
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://', auditKey: TEST_AUDIT_KEY });
   await migrateDatabase(database);
   return Object.assign(database, {
     drop: async () => {

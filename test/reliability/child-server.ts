@@ -18,6 +18,8 @@ export interface ChildServer {
   exited: Promise<number | string>;
   /** Everything the child wrote to stderr so far (its warnings and errors). */
   stderr(): string;
+  /** Everything the child wrote to stdout so far (the start banner, JSON log lines). */
+  stdout(): string;
   signal(signal: NodeJS.Signals): void;
 }
 
@@ -54,7 +56,7 @@ export async function startServer(env: Record<string, string>, startTimeoutMs = 
       reject(new Error(`the server exited (${code}) before listening:\n${stderr}`));
     });
   });
-  return { url, pid: child.pid!, exited, stderr: () => stderr, signal: (s) => child.kill(s) };
+  return { url, pid: child.pid!, exited, stderr: () => stderr, stdout: () => stdout, signal: (s) => child.kill(s) };
 }
 
 /** SIGKILL every child still running and wait for them to be gone. */

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../../src/adapters/db/index.js';
 import type { Draft } from '../../src/core/draft.js';
-import { testDatabaseTargets, type TestDatabase } from '../fakes/database.js';
+import { TEST_AUDIT_KEY, testDatabaseTargets, type TestDatabase } from '../fakes/database.js';
 import { startFakeRelay, type FakeRelay } from '../fakes/relay-server.js';
 import { killAllChildren, startServer, type ChildServer } from './child-server.js';
 import { databaseUrl } from './replicas.js';
@@ -33,7 +33,8 @@ describe.skipIf(!postgres)('server processes on one PostgreSQL', () => {
     database = await postgres!.open();
     stores = createStores(database);
     relay = await startFakeRelay({ apiKey: 'relay-key' });
-    env = { DATABASE_URL: databaseUrl(database), RELAY_BASE_URL: relay.url, RELAY_API_KEY: 'relay-key' };
+    // Every replica, and this test's own stores, sign the audit log with one key.
+    env = { DATABASE_URL: databaseUrl(database), AUDIT_KEY: TEST_AUDIT_KEY, RELAY_BASE_URL: relay.url, RELAY_API_KEY: 'relay-key' };
     [one, two] = await Promise.all([startServer(env), startServer(env)]);
   });
   afterAll(async () => {

@@ -29,9 +29,9 @@ export async function startReplicas(target: TestDatabaseTarget, options: Omit<Te
   const database: TestDatabase = await target.open();
   const second: Database =
     database.kind === 'postgres'
-      ? await openDatabase({ databaseUrl: databaseUrl(database), dataDir: 'memory://' })
+      ? await openDatabase({ databaseUrl: databaseUrl(database), dataDir: 'memory://', auditKey: database.auditKey })
       : // The same PGlite, without `drop`: B must not close it under A.
-        { kind: 'pglite', client: database.client, db: database.db, close: async () => {} };
+        { kind: 'pglite', client: database.client, db: database.db, auditKey: database.auditKey, close: async () => {} };
   const a = await createTestApp({ ...options, database });
   const b = await createTestApp({ ...options, database: second });
   return {

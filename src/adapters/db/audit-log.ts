@@ -6,28 +6,35 @@
  * `createAuditLog` is the AuditLog port: reads seal first, so they see every
  * committed event.
  */
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
-import type { AuditEntry, AuditEventInput, AuditFilter, AuditLog, AuditVerifyResult } from '../../core/ports.js';
-import type { Actor, Platform } from '../../core/send-request.js';
-import { GENESIS_HASH, entryHash } from './audit-hash.js';
+import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { AuditCheckpoint, AuditEventInput, AuditFilter, AuditLog } from '../../core/ports.js';
+import { GENESIS_HASH, checkpointMac, eventMac } from './audit-hash.js';
+import type { AuditKey } from './audit-key.js';
+import { normaliseActor, toAuditEntry } from './audit-rows.js';
 import type { AuditSealer } from './audit-sealer.js';
+import { verifyAuditChain } from './audit-verify.js';
 import type { AppDb, AppTx } from './client.js';
 import { redactDetails } from './redact.js';
-import { auditEvents, auditPending, type AuditEventRow } from './schema.js';
+import { auditEvents, auditPending } from './schema.js';
 
-const VERIFY_PAGE = 500;
-
-/** The `audit_pending` column values for one event. Secrets are redacted here, before anything is stored. */
-function pendingAuditValues(event: AuditEventInput, at: Date) {
+/**
+ * The `audit_pending` column values for one event. Secrets are redacted here,
+ * before anything is stored, and the event is MACed as it will be stored: the
+ * database never sees an event its writer did not sign.
+ */
+function pendingAuditValues(key: AuditKey, event: AuditEventInput, at: Date) {
   const actor = event.actor ? normaliseActor(event.actor) : null;
+  const draftId = event.draftId ?? null;
+  const details = redactDetails(event.details);
   return {
     at,
     actorPlatform: actor?.platform ?? null,
     actorUserId: actor?.userId ?? null,
     actorName: actor?.name ?? null,
     action: event.action,
-    draftId: event.draftId ?? null,
-    details: redactDetails(event.details),
+    draftId,
+    details,
+    mac: eventMac(key, { at, actor, action: event.action, draftId, details }),
   };
 }
 
@@ -36,21 +43,28 @@ function pendingAuditValues(event: AuditEventInput, at: Date) {
  * change, and the sealer links it into the chain right after (nudge it once
  * the transaction has committed).
  */
-export async function appendAudit(tx: AppTx | AppDb, event: AuditEventInput, at: Date = new Date()): Promise<void> {
-  await tx.insert(auditPending).values(pendingAuditValues(event, at));
+export async function appendAudit(tx: AppTx | AppDb, key: AuditKey, event: AuditEventInput, at: Date = new Date()): Promise<void> {
+  await appendAudits(tx, key, [event], at);
+}
+
+/** The same for several events at once: one insert. */
+export async function appendAudits(tx: AppTx | AppDb, key: AuditKey, events: AuditEventInput[], at: Date = new Date()): Promise<void> {
+  if (events.length > 0) await tx.insert(auditPending).values(events.map((event) => pendingAuditValues(key, event, at)));
 }
 
 /**
- * The same, as a statement to put in a CTE of a data-modifying query: one
- * audit row per row of `source` (a CTE that returns drafts), with the draft's
- * id. So "update the draft, queue its job, audit it" is one round trip, and
- * the audit row exists exactly when the update matched.
+ * The same, as a statement to put in a CTE of a data-modifying query: the
+ * event, once per row of `source` (a CTE that returns the changed draft), so
+ * "update the draft, audit it" is one round trip and the audit row exists
+ * exactly when the update matched. `event.draftId` must name the draft: it is
+ * what the row records and what the mac covers (the draft's id in SQL could
+ * not be signed by this process).
  */
-export function auditForEach(source: SQL, event: AuditEventInput, at: Date, details?: SQL): SQL {
-  const v = pendingAuditValues(event, at);
-  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
-    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${source}.id,
-      ${details ?? sql`${JSON.stringify(v.details)}::jsonb`} from ${source}`;
+export function auditForEach(source: SQL, key: AuditKey, event: AuditEventInput & { draftId: string }, at: Date): SQL {
+  const v = pendingAuditValues(key, event, at);
+  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
+    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${v.draftId},
+      ${JSON.stringify(v.details)}::jsonb, ${v.mac} from ${source}`;
 }
 
 /**
@@ -59,25 +73,25 @@ export function auditForEach(source: SQL, event: AuditEventInput, at: Date, deta
  * the change's own time), their column list, and the insert that records the
  * events of the rows whose draft the statement changed.
  */
-export function auditJsonFields(event: AuditEventInput, at: Date) {
-  const v = pendingAuditValues(event, at);
+export function auditJsonFields(key: AuditKey, event: AuditEventInput, at: Date) {
+  const v = pendingAuditValues(key, event, at);
   return {
     at: at.toISOString(), actor_platform: v.actorPlatform, actor_user_id: v.actorUserId, actor_name: v.actorName,
-    action: v.action, draft_id: v.draftId, details: v.details,
+    action: v.action, draft_id: v.draftId, details: v.details, mac: v.mac,
   };
 }
-export const AUDIT_JSON_COLUMNS = sql.raw('at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb');
+export const AUDIT_JSON_COLUMNS = sql.raw('at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb, mac text');
 /** `rows`: the CTE of JSON rows (with an `id` naming the draft); `changed`: the CTE of drafts the statement updated. */
 export function auditForChanged(rows: SQL, changed: SQL): SQL {
-  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details)
-    select ${rows}.at, ${rows}.actor_platform, ${rows}.actor_user_id, ${rows}.actor_name, ${rows}.action, ${rows}.draft_id, ${rows}.details
+  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
+    select ${rows}.at, ${rows}.actor_platform, ${rows}.actor_user_id, ${rows}.actor_name, ${rows}.action, ${rows}.draft_id, ${rows}.details, ${rows}.mac
     from ${rows} join ${changed} on ${changed}.id = ${rows}.id`;
 }
 
-export function createAuditLog(db: AppDb, sealer: AuditSealer): AuditLog {
+export function createAuditLog(db: AppDb, sealer: AuditSealer, key: AuditKey): AuditLog {
   return {
     async append(event) {
-      await appendAudit(db, event);
+      await appendAudit(db, key, event);
       sealer.nudge();
     },
 
@@ -103,60 +117,16 @@ export function createAuditLog(db: AppDb, sealer: AuditSealer): AuditLog {
       return rows.map(toAuditEntry);
     },
 
-    async verify(): Promise<AuditVerifyResult> {
+    async verify(checkpoints) {
       await sealer.flush();
-      let prevHash = GENESIS_HASH;
-      let expectedSeq = 1;
-      let count = 0;
-      for (;;) {
-        const page = await db
-          .select()
-          .from(auditEvents)
-          .where(gt(auditEvents.seq, expectedSeq - 1))
-          .orderBy(asc(auditEvents.seq))
-          .limit(VERIFY_PAGE);
-        for (const row of page) {
-          const broken = checkLink(row, expectedSeq, prevHash);
-          if (broken) return { ok: false, count, ...broken };
-          prevHash = row.hash;
-          expectedSeq += 1;
-          count += 1;
-        }
-        if (page.length < VERIFY_PAGE) return { ok: true, count };
-      }
+      return verifyAuditChain(db, key, checkpoints);
+    },
+
+    async checkpoint(at = new Date()): Promise<AuditCheckpoint> {
+      await sealer.flush();
+      const [head] = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+      const signed = { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH, at: at.toISOString() };
+      return { ...signed, mac: checkpointMac(key, signed) };
     },
   };
-}
-
-/** Why this row does not continue the chain, or null when it does. */
-function checkLink(row: AuditEventRow, expectedSeq: number, prevHash: string): { brokenSeq: number; reason: string } | null {
-  if (row.seq !== expectedSeq) {
-    return { brokenSeq: expectedSeq, reason: `entry ${expectedSeq} is missing (the next entry found is ${row.seq})` };
-  }
-  if (row.prevHash !== prevHash) {
-    return { brokenSeq: row.seq, reason: `prev_hash mismatch: entry ${row.seq} does not point at the hash of entry ${row.seq - 1}` };
-  }
-  const entry = toAuditEntry(row);
-  if (entryHash(row.prevHash, entry) !== row.hash) {
-    return { brokenSeq: row.seq, reason: `hash mismatch: entry ${row.seq} was changed after it was written` };
-  }
-  return null;
-}
-
-function toAuditEntry(row: AuditEventRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    actor: row.actorPlatform === null ? null : normaliseActor({ platform: row.actorPlatform as Platform, userId: row.actorUserId ?? '', name: row.actorName ?? undefined }),
-    action: row.action,
-    draftId: row.draftId,
-    details: row.details,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
-}
-
-/** Only the three fields the log keeps, `name` omitted when unknown (the hash treats it as null). */
-function normaliseActor(actor: Actor): Actor {
-  return actor.name == null ? { platform: actor.platform, userId: actor.userId } : { platform: actor.platform, userId: actor.userId, name: actor.name };
 }

@@ -10,11 +10,17 @@
  * Why not chain inside each writer's transaction: the chain's tail is one hot
  * spot, so every confirm, claim and delivery on every replica would queue for
  * it until commit. Batching turns N tail reads and lock waits into one.
+ *
+ * Only events whose mac verifies are chained (audit-hash.ts). One that does
+ * not — inserted by SQL, or written by a process with another AUDIT_KEY — is
+ * refused: left in `audit_pending` (nothing may rewrite it), reported once per
+ * process, and passed over, so the events after it are still sealed.
  */
 import { asc, getTableColumns, sql } from 'drizzle-orm';
-import type { Logger } from '../../core/ports.js';
+import type { Logger, Metrics } from '../../core/ports.js';
 import type { Platform } from '../../core/send-request.js';
-import { GENESIS_HASH, entryHash } from './audit-hash.js';
+import { GENESIS_HASH, eventMac, keyedEntryHash } from './audit-hash.js';
+import { equalHex, type AuditKey } from './audit-key.js';
 import type { AppDb } from './client.js';
 import { auditPending } from './schema.js';
 
@@ -39,11 +45,26 @@ export interface AuditSealer {
   idle(): Promise<void>;
 }
 
-export function createAuditSealer(db: AppDb, logger?: Logger): AuditSealer {
+export interface AuditSealerOptions {
+  logger?: Logger | undefined;
+  metrics?: Metrics | undefined;
+}
+
+export function createAuditSealer(db: AppDb, key: AuditKey, options: AuditSealerOptions = {}): AuditSealer {
+  const { logger, metrics } = options;
   let running: Promise<void> | null = null;
   let again = false;
+  /** Pending rows this process refused: never chained, reported once, skipped by later batches. */
+  const refused = new Set<number>();
 
-  /** One batch; returns how many rows it chained, or null when another process holds the lock. */
+  function refuse(id: number): void {
+    refused.add(id);
+    // The row's id only: its content is exactly what cannot be trusted, and may not be logged.
+    logger?.error({ pendingId: id }, 'audit: refused a pending audit event whose MAC does not verify (inserted without AUDIT_KEY, or by a process with another key); it stays in audit_pending, unchained');
+    metrics?.auditEventRefused();
+  }
+
+  /** One batch; returns how many pending rows it examined (chained or refused), or null when another process holds the lock. */
   async function sealBatch(wait: boolean): Promise<number | null> {
     return db.transaction(async (tx) => {
       if (wait) {
@@ -60,32 +81,40 @@ export function createAuditSealer(db: AppDb, logger?: Logger): AuditSealer {
           tailHash: sql<string | null>`(select hash from audit_events order by seq desc limit 1)`,
         })
         .from(auditPending)
+        .where(refused.size > 0 ? sql`${auditPending.id} not in (select jsonb_array_elements_text(${JSON.stringify([...refused])}::jsonb)::bigint)` : undefined)
         .orderBy(asc(auditPending.id))
         .limit(BATCH);
       if (pending.length === 0) return 0;
       let seq = pending[0]!.tailSeq ?? 0;
       let prevHash = pending[0]!.tailHash ?? GENESIS_HASH;
-      const links = pending.map(({ row }) => {
-        seq += 1;
+      const chained: number[] = [];
+      const links = [];
+      for (const { row } of pending) {
         const actor = row.actorPlatform === null ? null : { platform: row.actorPlatform as Platform, userId: row.actorUserId ?? '', name: row.actorName ?? undefined };
-        const hash = entryHash(prevHash, { seq, at: row.at, actor, action: row.action, draftId: row.draftId, details: row.details });
-        const link = {
+        const content = { at: row.at, actor, action: row.action, draftId: row.draftId, details: row.details };
+        if (row.mac === null || !equalHex(row.mac, eventMac(key, content))) {
+          refuse(row.id);
+          continue;
+        }
+        seq += 1;
+        const hash = keyedEntryHash(key, prevHash, { seq, ...content, mac: row.mac });
+        links.push({
           seq, at: row.at.toISOString(), actor_platform: row.actorPlatform, actor_user_id: row.actorUserId, actor_name: row.actorName,
-          action: row.action, draft_id: row.draftId, details: row.details, prev_hash: prevHash, hash,
-        };
+          action: row.action, draft_id: row.draftId, details: row.details, mac: row.mac, prev_hash: prevHash, hash,
+        });
+        chained.push(row.id);
         prevHash = hash;
-        return link;
-      });
+      }
+      if (chained.length === 0) return pending.length;
       // One statement moves them: out of pending, into the chain. The rows travel as one JSON
       // parameter: cheap to build on the event loop however large the batch. `= any(array(…))`:
       // primary-key lookups, where `in (select …)` may hash-join a whole burst's backlog.
-      const ids = JSON.stringify(pending.map(({ row }) => row.id));
       await tx.execute(sql`
-        with moved as (delete from audit_pending where id = any(array(select jsonb_array_elements_text(${ids}::jsonb)::bigint)))
-        insert into audit_events (seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash)
-        select seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash
+        with moved as (delete from audit_pending where id = any(array(select jsonb_array_elements_text(${JSON.stringify(chained)}::jsonb)::bigint)))
+        insert into audit_events (seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac, prev_hash, hash)
+        select seq, at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac, prev_hash, hash
         from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(seq bigint, at timestamptz, actor_platform text,
-          actor_user_id text, actor_name text, action text, draft_id text, details jsonb, prev_hash text, hash text)`);
+          actor_user_id text, actor_name text, action text, draft_id text, details jsonb, mac text, prev_hash text, hash text)`);
       return pending.length;
     });
   }

@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import pg from 'pg';
 import { AppError } from '../../core/errors.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { AuditKey, loadAuditKey } from './audit-key.js';
 import { asDrizzleClient, startPgliteThread, type PgliteThreadClient } from './pglite-thread-client.js';
 import * as schema from './schema.js';
 
@@ -32,6 +33,8 @@ export type AppTx = PgTransaction<AppQueryResultHKT, Schema, ExtractTablesWithRe
 
 interface DatabaseBase {
   db: AppDb;
+  /** Signs this database's audit log (audit-key.ts). */
+  auditKey: AuditKey;
   /** Ends the pool or shuts PGlite down (flushing it to disk). */
   close(): Promise<void>;
 }
@@ -50,13 +53,26 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Called when an idle pooled connection fails (the pool replaces it); default: ignore. */
   onPoolError?: ((error: Error) => void) | undefined;
+  /** AUDIT_KEY (or an already loaded key); unset → the key file in `dataDir`, see audit-key.ts. */
+  auditKey?: string | AuditKey | undefined;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.onPoolError) : openPglite(opts.dataDir);
+  const opened = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.onPoolError) : await openPglite(opts.dataDir);
+  try {
+    // After the database: PGlite creates its folder on an empty directory, and the key file lives beside its files.
+    const auditKey =
+      opts.auditKey instanceof AuditKey ? opts.auditKey : await loadAuditKey({ auditKey: opts.auditKey, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+    return Object.assign(opened, { auditKey }) as Database;
+  } catch (error) {
+    await opened.close().catch(() => undefined);
+    throw error;
+  }
 }
 
-async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) => void): Promise<Database> {
+type Opened = Omit<Database, 'auditKey'>;
+
+async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) => void): Promise<Opened> {
   const pool = new pg.Pool({ connectionString: databaseUrl });
   // Without a listener, an idle connection dropped by the server would crash the process.
   pool.on('error', (error) => onPoolError?.(error));
@@ -71,7 +87,7 @@ async function openPostgres(databaseUrl: string, onPoolError?: (error: Error) =>
   return { kind: 'postgres', client: pool, db, close: () => pool.end() };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string): Promise<Opened> {
   const onDisk = !dataDir.includes('://');
   let client: PgliteThreadClient;
   let lock: DataDirLock | null = null;

@@ -12,7 +12,8 @@
  */
 import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import type { AuditEventInput, DeliveryJob, DeliveryQueue } from '../../core/ports.js';
-import { AUDIT_JSON_COLUMNS, appendAudit, auditForChanged, auditForEach, auditJsonFields } from './audit-log.js';
+import { AUDIT_JSON_COLUMNS, appendAudit, appendAudits, auditForChanged, auditJsonFields } from './audit-log.js';
+import type { AuditKey } from './audit-key.js';
 import { batched, settled } from './batcher.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
@@ -27,7 +28,7 @@ interface FinishCall {
   audit: AuditEventInput;
 }
 
-export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQueue {
+export function createDeliveryQueue(db: AppDb, sealer: AuditSealer, key: AuditKey): DeliveryQueue {
   /**
    * Close jobs whose drafts are `sending` — outcomes that arrive together
    * share one statement: each draft's outcome, its job deleted, its audit event.
@@ -39,7 +40,7 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
     for (const call of calls) if (!first.has(call.draftId)) first.set(call.draftId, call);
     const values = [...first.values()].map((c) => ({
       id: c.draftId, status: c.outcome.status, dry_run: c.outcome.dryRun ?? null, relay_message_id: c.outcome.relayMessageId ?? null,
-      failure_reason: c.outcome.failureReason ?? null, ...auditJsonFields(aboutDraft(c.audit, c.draftId), c.now),
+      failure_reason: c.outcome.failureReason ?? null, ...auditJsonFields(key, aboutDraft(c.audit, c.draftId), c.now),
     }));
     // The ids once more on their own. Here and below, `= any(array(…))` reads as primary-key
     // lookups; `in (select …)` may be planned as a hash join over the whole outbox.
@@ -70,35 +71,50 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
 
   return {
     /**
-     * Lease up to `limit` due jobs and mark their drafts `sending`, auditing
-     * each claim, in one statement. SKIP LOCKED: jobs another worker holds
-     * (or is finishing) are passed over, never waited for.
+     * Lease up to `limit` due jobs and mark their drafts `sending` in one
+     * statement, then audit each claim in the same transaction. SKIP LOCKED:
+     * jobs another worker holds (or is finishing) are passed over, never
+     * waited for. (The audit insert is a second statement because each event
+     * names its draft and attempt, which only the lease statement decides, and
+     * this process must sign the event before it reaches the database.)
      */
     async claim(now, leaseMs, limit) {
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      const { rows } = await db.execute<Record<string, unknown> & { job_id: string; job_attempts: number }>(sql`
-        with due as (
-          select draft_id from deliveries
-          where not done and next_attempt_at <= ${iso(now)}::timestamptz
-            -- An expired lease means the worker holding it is gone: crash recovery.
-            and (lease_until is null or lease_until < ${iso(now)}::timestamptz)
-          order by next_attempt_at
-          limit ${limitLiteral(limit)}
-          for update skip locked
-        ),
-        leased as (
-          update deliveries set attempts = deliveries.attempts + 1, lease_until = ${iso(leaseUntil)}::timestamptz
-          where deliveries.draft_id = any(array(select draft_id from due))
-          returning deliveries.draft_id, deliveries.attempts
-        ),
-        -- confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count.
-        d as (
-          update drafts set status = 'sending', attempts = leased.attempts, updated_at = ${iso(now)}::timestamptz
-          from leased where drafts.id = leased.draft_id and drafts.status in ('confirmed', 'sending')
-          returning drafts.*
-        ),
-        a as (${auditForEach(sql`d`, { actor: null, action: 'delivery.claimed' }, now, sql`jsonb_build_object('attempt', d.attempts, 'leaseUntil', ${iso(leaseUntil)}::text)`)})
-        select leased.draft_id as job_id, leased.attempts as job_attempts, d.* from leased left join d on d.id = leased.draft_id`);
+      const rows = await db.transaction(async (tx) => {
+        const { rows } = await tx.execute<Record<string, unknown> & { job_id: string; job_attempts: number }>(sql`
+          with due as (
+            select draft_id from deliveries
+            where not done and next_attempt_at <= ${iso(now)}::timestamptz
+              -- An expired lease means the worker holding it is gone: crash recovery.
+              and (lease_until is null or lease_until < ${iso(now)}::timestamptz)
+            order by next_attempt_at
+            limit ${limitLiteral(limit)}
+            for update skip locked
+          ),
+          leased as (
+            update deliveries set attempts = deliveries.attempts + 1, lease_until = ${iso(leaseUntil)}::timestamptz
+            where deliveries.draft_id = any(array(select draft_id from due))
+            returning deliveries.draft_id, deliveries.attempts
+          ),
+          -- confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count.
+          d as (
+            update drafts set status = 'sending', attempts = leased.attempts, updated_at = ${iso(now)}::timestamptz
+            from leased where drafts.id = leased.draft_id and drafts.status in ('confirmed', 'sending')
+            returning drafts.*
+          )
+          select leased.draft_id as job_id, leased.attempts as job_attempts, d.* from leased left join d on d.id = leased.draft_id`);
+        const claimed = rows.filter((row) => row.id);
+        await appendAudits(
+          tx,
+          key,
+          claimed.map((row) => ({
+            actor: null, action: 'delivery.claimed', draftId: String(row.id),
+            details: { attempt: Number(row.attempts), leaseUntil: iso(leaseUntil) },
+          })),
+          now,
+        );
+        return rows;
+      });
       const jobs: DeliveryJob[] = [];
       const stranded: string[] = [];
       for (const row of rows) {
@@ -125,7 +141,7 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
           .set({ leaseUntil: null, nextAttemptAt: at, lastError })
           .where(and(eq(deliveries.draftId, draftId), not(deliveries.done)))
           .returning({ draftId: deliveries.draftId });
-        if (job) await appendAudit(tx, aboutDraft(audit, draftId));
+        if (job) await appendAudit(tx, key, aboutDraft(audit, draftId));
         return Boolean(job);
       });
       if (retried) sealer.nudge();
@@ -141,7 +157,7 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer): DeliveryQue
           .returning({ attempts: deliveries.attempts });
         if (!job) return false;
         await tx.update(drafts).set({ attempts: job.attempts }).where(eq(drafts.id, draftId));
-        await appendAudit(tx, { actor: null, action: 'delivery.released', draftId, details: { attempts: job.attempts } });
+        await appendAudit(tx, key, { actor: null, action: 'delivery.released', draftId, details: { attempts: job.attempts } });
         return true;
       });
       if (released) sealer.nudge();

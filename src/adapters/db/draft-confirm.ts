@@ -19,6 +19,7 @@ import type { RateCounts } from '../../core/policy.js';
 import type { AuditEventInput } from '../../core/ports.js';
 import type { Actor } from '../../core/send-request.js';
 import { AUDIT_JSON_COLUMNS, auditForChanged, auditJsonFields } from './audit-log.js';
+import type { AuditKey } from './audit-key.js';
 import type { AuditSealer } from './audit-sealer.js';
 import { batched, settled, type Settled } from './batcher.js';
 import type { AppDb, AppTx } from './client.js';
@@ -44,7 +45,7 @@ interface Counted {
 }
 
 /** `confirm(call)` → the confirmed draft, null when it was not (or no longer) pending, or throws the limit refusal. */
-export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCall) => Promise<Draft | null> {
+export function createConfirm(db: AppDb, sealer: AuditSealer, key: AuditKey): (call: ConfirmCall) => Promise<Draft | null> {
   return batched(async (calls: ConfirmCall[]) => {
     const outcomes = await db.transaction(async (tx) => {
       const limited = calls.some((c) => c.withinLimits);
@@ -79,7 +80,7 @@ export function createConfirm(db: AppDb, sealer: AuditSealer): (call: ConfirmCal
         outcomes.push('go');
       }
       const going = calls.filter((_, i) => outcomes[i] === 'go');
-      const confirmed = going.length > 0 ? await decideAndQueue(tx, going) : new Map<string, Draft>();
+      const confirmed = going.length > 0 ? await decideAndQueue(tx, key, going) : new Map<string, Draft>();
       return outcomes.map((o, i) => (o === 'go' ? settled.value(confirmed.get(calls[i]!.id) ?? null) : o));
     });
     if (outcomes.some((o) => o.ok && o.value)) sealer.nudge();
@@ -108,10 +109,10 @@ async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Co
  * when), its outbox job (due at once, no attempt yet) and its audit event —
  * written only for the drafts the UPDATE matched.
  */
-async function decideAndQueue(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
+async function decideAndQueue(tx: AppTx, key: AuditKey, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
   const values = calls.map((c) => ({
     id: c.id, version: c.version, by_platform: c.by.platform, by_user_id: c.by.userId, by_name: c.by.name ?? null,
-    ...auditJsonFields({ ...c.audit, draftId: c.audit.draftId ?? c.id }, c.now),
+    ...auditJsonFields(key, { ...c.audit, draftId: c.audit.draftId ?? c.id }, c.now),
   }));
   const { rows } = await tx.execute(sql`
     with v as (

@@ -14,6 +14,7 @@ import type { DraftingCounts, RateCounts } from '../../core/policy.js';
 import type { AuditEventInput, DraftStore, NewDraft } from '../../core/ports.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 import { appendAudit, auditForEach } from './audit-log.js';
+import type { AuditKey } from './audit-key.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { batched, settled } from './batcher.js';
@@ -24,14 +25,14 @@ import { deliveries, drafts, FINAL_STATUSES, limitLiteral, statusIn } from './sc
 
 
 /** The audit event, about this draft unless the caller named another. */
-export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput => ({ ...audit, draftId: audit.draftId ?? draftId });
+export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput & { draftId: string } => ({ ...audit, draftId: audit.draftId ?? draftId });
 
 /** Conditions under which a draft may still be decided at `now`, by someone who saw `version`. */
 const decidable = (id: string, version: number, now: Date) =>
   and(eq(drafts.id, id), eq(drafts.status, 'pending'), eq(drafts.version, version), gt(drafts.expiresAt, now));
 
-export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
-  const confirm = createConfirm(db, sealer);
+export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey): DraftStore {
+  const confirm = createConfirm(db, sealer, key);
   const rateCountQuery = prepareRateCounts(db);
   const pendingOfSender = preparePendingOfSender(db);
   const byIds = db
@@ -52,8 +53,8 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
    * returning the row) with its audit event as one statement: one round trip,
    * atomic, and the audit row exists exactly when the write matched.
    */
-  async function decide(change: { getSQL(): SQL }, audit: AuditEventInput, now: Date): Promise<Draft | null> {
-    const { rows } = await db.execute(sql`with d as (${change.getSQL()}), a as (${auditForEach(sql`d`, audit, now)}) select * from d`);
+  async function decide(change: { getSQL(): SQL }, audit: AuditEventInput & { draftId: string }, now: Date): Promise<Draft | null> {
+    const { rows } = await db.execute(sql`with d as (${change.getSQL()}), a as (${auditForEach(sql`d`, key, audit, now)}) select * from d`);
     if (!rows[0]) return null;
     sealer.nudge();
     return draftFromSql(rows[0]);
@@ -139,7 +140,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer): DraftStore {
           .where(and(inArray(drafts.id, due), eq(drafts.status, 'pending')))
           .returning();
         for (const row of rows) {
-          await appendAudit(tx, { actor: null, action: 'draft.expired', draftId: row.id, details: { expiresAt: row.expiresAt.toISOString() } }, now);
+          await appendAudit(tx, key, { actor: null, action: 'draft.expired', draftId: row.id, details: { expiresAt: row.expiresAt.toISOString() } }, now);
         }
         return rows.map(toDraft);
       });

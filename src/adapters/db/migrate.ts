@@ -4,6 +4,7 @@
  * directory, so `relaybot migrate` works from anywhere.
  */
 import { fileURLToPath } from 'node:url';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -27,6 +28,10 @@ export async function migrateDatabase(database: Database): Promise<void> {
   // others wait, then find nothing left to do.
   const connection = await database.client.connect();
   try {
+    // The application may run as a role that does not own the tables (see the README), which
+    // cannot even run the migrator's CREATE SCHEMA IF NOT EXISTS: when nothing is left to
+    // apply, do not start it. (Same test as the migrator's: the newest applied migration.)
+    if (await upToDate(connection)) return;
     await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await migratePg(drizzlePg({ client: connection }), config);
@@ -35,5 +40,16 @@ export async function migrateDatabase(database: Database): Promise<void> {
     }
   } finally {
     connection.release();
+  }
+}
+
+/** Whether every checked-in migration is applied; false when that cannot be told (no table yet). */
+async function upToDate(connection: { query(sql: string): Promise<{ rows: Array<{ created_at: string | null }> }> }): Promise<boolean> {
+  const newest = Math.max(...readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => m.folderMillis));
+  try {
+    const { rows } = await connection.query('select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1');
+    return rows[0]?.created_at != null && Number(rows[0].created_at) >= newest;
+  } catch {
+    return false;
   }
 }

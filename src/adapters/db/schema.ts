@@ -113,6 +113,9 @@ const auditEventColumns = () => ({
   action: text('action').notNull(),
   draftId: text('draft_id'),
   details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  // HMAC of the fields above, by the process that wrote the event (audit-hash.ts). Null only
+  // on entries chained before the log was keyed ("legacy, unkeyed").
+  mac: text('mac'),
 });
 
 /**

@@ -1,5 +1,5 @@
 /** All the database-backed ports, built over one open database. */
-import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe } from '../../core/ports.js';
+import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
 import type { Database } from './client.js';
@@ -20,13 +20,14 @@ export interface Stores {
   auditSealer: AuditSealer;
 }
 
-export function createStores(database: Database, logger?: Logger): Stores {
-  const { db } = database;
-  const auditSealer = createAuditSealer(db, logger);
+/** Every audit event is signed with `database.auditKey` before it is stored. */
+export function createStores(database: Database, logger?: Logger, metrics?: Metrics): Stores {
+  const { db, auditKey } = database;
+  const auditSealer = createAuditSealer(db, auditKey, { logger, metrics });
   return {
-    drafts: createDraftStore(db, auditSealer),
-    deliveries: createDeliveryQueue(db, auditSealer),
-    audit: createAuditLog(db, auditSealer),
+    drafts: createDraftStore(db, auditSealer, auditKey),
+    deliveries: createDeliveryQueue(db, auditSealer, auditKey),
+    audit: createAuditLog(db, auditSealer, auditKey),
     contacts: createContactBook(db),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),

@@ -56,6 +56,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   });
+  const auditRefused = new Counter({
+    name: 'relaybot_audit_events_refused_total',
+    help: 'Pending audit events the sealer refused to chain because their MAC does not verify (forged, or written with another AUDIT_KEY).',
+    registers: [registry],
+  });
   const httpSeconds = new Histogram({
     name: 'relaybot_http_request_duration_seconds',
     help: 'HTTP request duration, in seconds, by method, route pattern and status code.',
@@ -75,6 +80,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     relayAttempt(outcome, seconds) {
       relayAttempts.inc({ outcome });
       relayAttemptSeconds.observe({ outcome }, seconds);
+    },
+    auditEventRefused() {
+      auditRefused.inc();
     },
     interpretDuration(interpreter, seconds) {
       interpretSeconds.observe({ interpreter }, seconds);

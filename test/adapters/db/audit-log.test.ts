@@ -1,18 +1,33 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, canonicalJson, entryHash } from '../../../src/adapters/db/audit-hash.js';
+import { GENESIS_HASH, canonicalJson, checkpointMac, eventMac, keyedEntryHash, legacyEntryHash } from '../../../src/adapters/db/audit-hash.js';
+import { AuditKey } from '../../../src/adapters/db/audit-key.js';
 import { appendAudit } from '../../../src/adapters/db/audit-log.js';
 import { createStores, type Stores } from '../../../src/adapters/db/stores.js';
 import { testDatabaseTargets, type TestDatabase } from '../../fakes/database.js';
 import { errorText, event, freshActor } from './helpers.js';
 
 describe('audit hash definition', () => {
-  it('hashes the previous hash plus the entry as canonical JSON with sorted keys', () => {
+  const entry = { seq: 1, at: new Date('2031-01-02T03:04:05.678Z'), actor: { platform: 'web' as const, userId: 'u1' }, action: 'draft.created', draftId: 'd1', details: { b: 1, a: 2 } };
+  const content = '"action":"draft.created","actor":{"name":null,"platform":"web","userId":"u1"},"at":"2031-01-02T03:04:05.678Z","details":{"a":2,"b":1},"draftId":"d1"';
+
+  it('hashes a legacy (unkeyed) entry as SHA-256 of the previous hash plus the entry as canonical JSON with sorted keys', () => {
     expect(canonicalJson({ b: [3, { z: 1, a: null }], a: 'x', skipped: undefined })).toBe('{"a":"x","b":[3,{"a":null,"z":1}]}');
-    const entry = { seq: 1, at: new Date('2031-01-02T03:04:05.678Z'), actor: { platform: 'web' as const, userId: 'u1' }, action: 'draft.created', draftId: 'd1', details: { b: 1, a: 2 } };
-    const body = '{"action":"draft.created","actor":{"name":null,"platform":"web","userId":"u1"},"at":"2031-01-02T03:04:05.678Z","details":{"a":2,"b":1},"draftId":"d1","seq":1}';
-    expect(entryHash(GENESIS_HASH, entry)).toBe(createHash('sha256').update(GENESIS_HASH + body).digest('hex'));
+    const body = `{${content},"seq":1}`;
+    expect(legacyEntryHash(GENESIS_HASH, entry)).toBe(createHash('sha256').update(GENESIS_HASH + body).digest('hex'));
+  });
+
+  it('MACs an event, links a keyed entry and signs a checkpoint with HMAC-SHA256 under AUDIT_KEY', () => {
+    const secret = 'k'.repeat(32);
+    const key = new AuditKey(secret);
+    const hmac = (text: string) => createHmac('sha256', secret).update(text).digest('hex');
+    const mac = eventMac(key, entry);
+    expect(mac).toBe(hmac(`{${content}}`));
+    expect(keyedEntryHash(key, GENESIS_HASH, { ...entry, mac })).toBe(hmac(`${GENESIS_HASH}{${content},"mac":"${mac}","seq":1}`));
+    expect(checkpointMac(key, { seq: 7, hash: 'ab', at: '2031-01-02T03:04:05.678Z' })).toBe(hmac('{"at":"2031-01-02T03:04:05.678Z","hash":"ab","seq":7}'));
+    // Another key, another mac: without the key nobody can make one.
+    expect(eventMac(new AuditKey('x'.repeat(32)), entry)).not.toBe(mac);
   });
 });
 
@@ -45,7 +60,7 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
     await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? replica : stores).audit.append(event('test.concurrent', ada, { i }))));
     await Promise.all([replica.auditSealer.flush(), stores.auditSealer.flush()]);
     const result = await stores.audit.verify();
-    expect(result).toEqual({ ok: true, count: second.seq + 16 });
+    expect(result).toEqual({ ok: true, count: second.seq + 16, legacy: 0, head: { seq: second.seq + 16, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const concurrent = await stores.audit.list({ actor: `${ada.platform}:${ada.userId}`, limit: 100 });
     expect(concurrent.filter((e) => e.action === 'test.concurrent').map((e) => e.details.i).sort((a, b) => Number(a) - Number(b))).toEqual(
       Array.from({ length: 16 }, (_, i) => i),
@@ -54,7 +69,7 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
 
   it('chains events a process committed but never sealed (it crashed) at the next read', async () => {
     // appendAudit alone is what a store does inside its transaction; the sealer is never told.
-    await appendAudit(database.db, event('test.unsealed', null, { n: 1 }));
+    await appendAudit(database.db, database.auditKey, event('test.unsealed', null, { n: 1 }));
     const [pending] = (await database.db.execute(sql`select count(*)::int as n from audit_pending`)).rows as { n: number }[];
     expect(pending?.n).toBeGreaterThan(0);
     expect((await createStores(database).audit.list({ limit: 1 }))[0]).toMatchObject({ action: 'test.unsealed' });
@@ -71,7 +86,7 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   it('writes nothing when the surrounding transaction rolls back', async () => {
     await expect(
       database.db.transaction(async (tx) => {
-        await appendAudit(tx, event('test.rolled_back'));
+        await appendAudit(tx, database.auditKey, event('test.rolled_back'));
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -109,9 +124,9 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
     const bob = freshActor('Bob');
     const t = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
     await database.db.transaction(async (tx) => {
-      await appendAudit(tx, { ...event('test.list', bob), draftId: 'draft-a' }, t(1));
-      await appendAudit(tx, { ...event('test.list', bob), draftId: 'draft-b' }, t(2));
-      await appendAudit(tx, { ...event('test.list', null), draftId: 'draft-a' }, t(3));
+      await appendAudit(tx, database.auditKey, { ...event('test.list', bob), draftId: 'draft-a' }, t(1));
+      await appendAudit(tx, database.auditKey, { ...event('test.list', bob), draftId: 'draft-b' }, t(2));
+      await appendAudit(tx, database.auditKey, { ...event('test.list', null), draftId: 'draft-a' }, t(3));
     });
     const mine = await stores.audit.list({ actor: `${bob.platform}:${bob.userId}` });
     expect(mine.map((e) => e.draftId)).toEqual(['draft-b', 'draft-a']);
@@ -143,12 +158,13 @@ describe.each(testDatabaseTargets())('AuditLog on $name', (target) => {
   it('names a deleted entry as missing', async () => {
     const victim = await appendAndRead(event('draft.confirmed', null, { n: 1 }));
     await appendAndRead(event('test.after'));
+    const [{ mac }] = (await database.db.execute(sql`select mac from audit_events where seq = ${victim.seq}`)).rows as [{ mac: string }];
     await withTriggersOff(sql`delete from audit_events where seq = ${victim.seq}`);
     expect(await stores.audit.verify()).toMatchObject({ ok: false, brokenSeq: victim.seq, reason: expect.stringMatching(/missing/) });
 
     await database.db.execute(
-      sql`insert into audit_events (seq, at, action, draft_id, details, prev_hash, hash)
-          values (${victim.seq}, ${victim.at.toISOString()}, ${victim.action}, null, ${JSON.stringify(victim.details)}::jsonb, ${victim.prevHash}, ${victim.hash})`,
+      sql`insert into audit_events (seq, at, action, draft_id, details, mac, prev_hash, hash)
+          values (${victim.seq}, ${victim.at.toISOString()}, ${victim.action}, null, ${JSON.stringify(victim.details)}::jsonb, ${mac}, ${victim.prevHash}, ${victim.hash})`,
     );
     expect((await stores.audit.verify()).ok).toBe(true);
   });
