@@ -12,7 +12,12 @@ const signingSecret = process.env.SLACK_SIGNING_SECRET;
 if (!signingSecret) throw new Error('bolt floor: SLACK_SIGNING_SECRET is required');
 
 const receiver = new ExpressReceiver({ signingSecret, endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
-const app = new App({ token: 'xoxb-bench', receiver, deferInitialization: true, logLevel: LogLevel.ERROR });
+// A fixed authorization: the floor talks to no Slack API (relaybot's auth.test runs once, at start).
+const app = new App({
+  receiver,
+  authorize: async () => ({ botToken: 'xoxb-bench', botId: 'B0BENCH', botUserId: 'U0BENCH' }),
+  logLevel: LogLevel.ERROR,
+});
 app.command('/send', async ({ ack }) => {
   await ack({ response_type: 'ephemeral', text: 'Drafting…' });
 });

@@ -8,6 +8,7 @@
  * table shows min / median / max over the rounds and the ratio history/fresh.
  */
 import pg from 'pg';
+import { AuditKey } from '../../src/adapters/db/audit-key.js';
 import { seedHistory } from '../fakes/history.js';
 import { startSystem, type BenchSystem } from './setup.js';
 import { waitFor } from './stats.js';
@@ -38,9 +39,11 @@ export async function compareWithHistory(options: HistoryOptions): Promise<Histo
   let history: BenchSystem | undefined;
   try {
     history = await startSystem({
-      prepare: async (url) => {
+      prepare: async (url, auditKey) => {
         historyUrl = url;
-        await withClient(url, (client) => seedHistory((text, values) => client.query(text, values), { drafts: options.drafts, now: new Date(), audit: 'pending' }));
+        await withClient(url, (client) =>
+          seedHistory((text, values) => client.query(text, values), { drafts: options.drafts, now: new Date(), audit: 'pending', auditKey: new AuditKey(auditKey) }),
+        );
       },
     });
     // Warm-up (not counted), which also has the history server's sealer chain the seeded events.

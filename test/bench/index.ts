@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: Slack ack latency, confirm → relay throughput and peak
- * memory of the server process (src/main.ts, started as in production) on
+ * `npm run bench`: Slack ack latency (beside a bare Bolt app), confirm → relay
+ * throughput and CPU per message (beside graphile-worker doing the same
+ * delivery work, on PostgreSQL), a day of history beside a fresh database,
+ * and memory and start-up of the server process (started as `npm start`) on
  * the database DATABASE_URL names — a fresh database is created on that
  * server and dropped afterwards — or, without it, the embedded PGlite default.
  * Everything runs on 127.0.0.1; the relay and the Slack Web API are local
@@ -14,12 +16,17 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compareWithHistory, median, spread } from './history.js';
+import { startBoltFloor } from './bolt-floor.js';
+import { startQueuePeer } from './queue-peer.js';
 import { measureSlackAcks } from './slack-acks.js';
-import { startSystem } from './setup.js';
+import { RELAY_KEY, startSystem } from './setup.js';
 import { ms } from './stats.js';
 import { measureThroughput } from './throughput.js';
 
-const TARGETS = { ackP99Ms: 100, ratio: 0.5, rssMiB: 250, historyRatio: 0.8 };
+const TARGETS = {
+  ackP99Ms: 100, overFloorMs: 10, ratio: 0.5, cpuMs: 1.5, rssMiB: 250, historyRatio: 0.8,
+  embeddedIdleMiB: 200, embeddedPeakMiB: 400, embeddedStartS: 15,
+};
 /** The delivery worker's default concurrency (DeliveryWorkerOptions.batchSize); the raw baseline uses the same. */
 const WORKER_CONCURRENCY = 10;
 /** A relay reached over the internet answers in tens to hundreds of ms; 100 ms is the realistic case. */
@@ -30,7 +37,7 @@ type Row = [measure: string, value: string, target: string, ok: boolean | null];
 const USAGE = `npm run bench [-- options]
   --only=history        run only the history comparison (PostgreSQL)
   --history-drafts=N    decided drafts in the seeded day of history (default 10000)
-  --rounds=N            rounds of the history comparison (default 3)
+  --rounds=N            rounds of every side-by-side comparison (default 3)
   --count=N             drafts confirmed per round and server in the history comparison (default 300)
   --help                this text`;
 
@@ -45,7 +52,7 @@ async function main(): Promise<void> {
   if (args.only !== undefined && !historyOnly) throw new Error(`--only: unknown run "${args.only}"; the one there is: history`);
   const rows: Row[] = [];
   const system = historyOnly ? null : await startSystem();
-  if (system) await measureFresh(system, rows);
+  if (system) await measureFresh(system, rows, positive(args.rounds, 3, '--rounds'));
   if (process.env.DATABASE_URL) {
     const history = await compareWithHistory({
       drafts: positive(args['history-drafts'], 10_000, '--history-drafts'),
@@ -71,35 +78,110 @@ function positive(text: string | undefined, fallback: number, name: string): num
   return n;
 }
 
-/** The measurements on one server, restarted onto a fresh database. */
-async function measureFresh(system: Awaited<ReturnType<typeof startSystem>>, rows: Row[]): Promise<void> {
+/** Per-round figures of the fresh run, printed as min / median / max. */
+interface Rounds {
+  ackP50: number[];
+  ackP99: number[];
+  floorP99: number[];
+  ackOverFloor: number[];
+  instant: number[];
+  raw: number[];
+  instantRatio: number[];
+  serverCpu: number[];
+  postgresCpu: number[];
+  totalCpu: number[];
+  peer: number[];
+  peerCpu: number[];
+  overPeer: number[];
+  realisticRatio: number[];
+}
+
+/**
+ * The measurements on one server, restarted onto a fresh database, beside its
+ * peers in the same rounds: a bare Bolt app acking the same burst, and (on
+ * PostgreSQL) graphile-worker doing the same delivery work.
+ */
+async function measureFresh(system: Awaited<ReturnType<typeof startSystem>>, rows: Row[], rounds: number): Promise<void> {
+  const floor = await startBoltFloor();
+  const peer = system.databaseUrl ? await startQueuePeer(system.databaseUrl, system.relay, RELAY_KEY, WORKER_CONCURRENCY) : null;
+  const r: Rounds = {
+    ackP50: [], ackP99: [], floorP99: [], ackOverFloor: [], instant: [], raw: [], instantRatio: [],
+    serverCpu: [], postgresCpu: [], totalCpu: [], peer: [], peerCpu: [], overPeer: [], realisticRatio: [],
+  };
   try {
-    // Warm-up (not counted): JIT compilation, connection pools, first-use code paths — in both
-    // processes. Acks keep getting faster for the first few hundred commands after a start (V8
+    // Warm-up (not counted): JIT compilation, connection pools, first-use code paths — in every
+    // process. Acks keep getting faster for the first few hundred commands after a start (V8
     // optimises the hot paths), so warm up with 400: what is measured is the steady state.
-    for (let i = 0; i < 2; i++) await measureSlackAcks(system, 200, 50);
-    await measureThroughput(system, 50, WORKER_CONCURRENCY, 0);
-
-    const acks = await measureSlackAcks(system, 200, 50);
-    rows.push(['Slack ack p50 — 200 signed /send commands, 50 at a time', ms(acks.p50), '', null]);
-    rows.push(['Slack ack p99', ms(acks.p99), `≤ ${TARGETS.ackP99Ms} ms`, acks.p99 <= TARGETS.ackP99Ms]);
-    rows.push(['  all 200 draft cards posted (after the first command)', ms(acks.allCardsMs), '', null]);
-
-    for (const latency of [0, REALISTIC_RELAY_MS]) {
-      const flow = await measureThroughput(system, 300, WORKER_CONCURRENCY, latency);
-      const label = latency === 0 ? 'relay answers at once' : `relay answers in ${latency} ms`;
-      rows.push([`confirm → relay, 300 drafts (${label})`, `${flow.viaRelaybot.toFixed(0)} msg/s`, '', null]);
-      rows.push([`  same POSTs straight to the relay, ${WORKER_CONCURRENCY} at a time`, `${flow.raw.toFixed(0)} msg/s`, '', null]);
-      rows.push(['  ratio', flow.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, flow.ratio >= TARGETS.ratio]);
+    for (let i = 0; i < 2; i++) {
+      await measureSlackAcks(system, 200, 50);
+      await measureSlackAcks(system, 200, 50, floor.url);
     }
+    await measureThroughput(system, 50, WORKER_CONCURRENCY, 0);
+    await peer?.measure(50);
 
-    const rss = system.server.peakRssMiB();
-    rows.push(['peak RSS of the server process (restarted onto its database)', `${rss.toFixed(0)} MiB`, `≤ ${TARGETS.rssMiB} MiB`, rss <= TARGETS.rssMiB]);
-    rows.push(['  peak RSS of its first start (creates + migrates the database)', `${system.firstStartRssMiB.toFixed(0)} MiB`, '', null]);
+    for (let round = 0; round < rounds; round++) {
+      // Side by side: the order alternates, so neither always runs on a machine the other just warmed.
+      const ours = () => measureSlackAcks(system, 200, 50);
+      const bare = () => measureSlackAcks(system, 200, 50, floor.url);
+      const [acks, floorAcks] = round % 2 === 0 ? [await ours(), await bare()] : [await bare(), await ours()].reverse();
+      r.ackP50.push(acks!.p50);
+      r.ackP99.push(acks!.p99);
+      r.floorP99.push(floorAcks!.p99);
+      r.ackOverFloor.push(acks!.p99 - floorAcks!.p99);
+
+      const flow = await measureThroughput(system, 300, WORKER_CONCURRENCY, 0);
+      r.instant.push(flow.viaRelaybot);
+      r.raw.push(flow.raw);
+      r.instantRatio.push(flow.ratio);
+      r.serverCpu.push(flow.cpu.serverMs);
+      r.postgresCpu.push(flow.cpu.postgresMs);
+      r.totalCpu.push(flow.cpu.serverMs + flow.cpu.postgresMs);
+      if (peer) {
+        const peerFlow = await peer.measure(300);
+        r.peer.push(peerFlow.rate);
+        r.peerCpu.push(peerFlow.cpu.serverMs + peerFlow.cpu.postgresMs);
+        r.overPeer.push(flow.viaRelaybot / peerFlow.rate);
+      }
+      r.realisticRatio.push((await measureThroughput(system, 300, WORKER_CONCURRENCY, REALISTIC_RELAY_MS)).ratio);
+    }
   } finally {
+    await peer?.close();
+    await floor.stop();
     await system.close();
   }
+
+  const n = `${rounds} rounds`;
+  const postgres = Boolean(system.databaseUrl);
+  rows.push([`Slack ack p50 — 200 signed /send commands, 50 at a time (min / median / max of ${n})`, ms3(r.ackP50), '', null]);
+  rows.push(['Slack ack p99', ms3(r.ackP99), `≤ ${TARGETS.ackP99Ms} ms`, median(r.ackP99) <= TARGETS.ackP99Ms]);
+  rows.push(['  a bare Bolt app acking the same burst, p99 (the floor)', ms3(r.floorP99), '', null]);
+  rows.push(['  relaybot p99 − floor p99, per round', ms3(r.ackOverFloor), `≤ ${TARGETS.overFloorMs} ms`, median(r.ackOverFloor) <= TARGETS.overFloorMs]);
+  rows.push(['confirm → relay, 300 drafts, relay answers at once', `${spread(r.instant)} msg/s`, '', null]);
+  rows.push([`  same POSTs straight to the relay, ${WORKER_CONCURRENCY} at a time`, `${spread(r.raw)} msg/s`, '', null]);
+  rows.push(['  ratio', spread(r.instantRatio, 2), '', null]);
+  rows.push(['  CPU per relayed message: server process', `${spread(r.serverCpu, 2)} ms`, '', null]);
+  if (postgres) {
+    rows.push(['  CPU per relayed message: PostgreSQL', `${spread(r.postgresCpu, 2)} ms`, '', null]);
+    rows.push(['  CPU per relayed message: server + PostgreSQL', `${spread(r.totalCpu, 2)} ms`, `≤ ${TARGETS.cpuMs} ms (goal)`, median(r.totalCpu) <= TARGETS.cpuMs]);
+    rows.push(['  graphile-worker, same work on the same PostgreSQL', `${spread(r.peer)} msg/s`, '', null]);
+    rows.push(['  graphile-worker CPU per message: worker + PostgreSQL', `${spread(r.peerCpu, 2)} ms`, '', null]);
+    rows.push(['  relaybot / graphile-worker', spread(r.overPeer, 2), '', null]);
+  }
+  rows.push([`confirm → relay, relay answers in ${REALISTIC_RELAY_MS} ms: ratio to straight POSTs`, spread(r.realisticRatio, 2), `≥ ${TARGETS.ratio}`, median(r.realisticRatio) >= TARGETS.ratio]);
+
+  const rss = system.server.peakRssMiB();
+  const rssTarget = postgres ? TARGETS.rssMiB : TARGETS.embeddedPeakMiB;
+  rows.push(['peak RSS of the server process under this load', `${rss.toFixed(0)} MiB`, postgres ? `≤ ${rssTarget} MiB` : '', postgres ? rss <= rssTarget : null]);
+  if (!postgres) {
+    rows.push(['idle RSS after a restart (embedded PGlite)', `${system.idleRssMiB.toFixed(0)} MiB`, `≤ ${TARGETS.embeddedIdleMiB} MiB`, system.idleRssMiB <= TARGETS.embeddedIdleMiB]);
+    rows.push(['first start: until it listens (creates + migrates the database)', `${(system.firstStartMs / 1000).toFixed(1)} s`, `≤ ${TARGETS.embeddedStartS} s`, system.firstStartMs / 1000 <= TARGETS.embeddedStartS]);
+    rows.push(['first start: peak RSS', `${system.firstStartRssMiB.toFixed(0)} MiB`, `≤ ${TARGETS.embeddedPeakMiB} MiB`, system.firstStartRssMiB <= TARGETS.embeddedPeakMiB]);
+  } else {
+    rows.push(['idle RSS after a restart', `${system.idleRssMiB.toFixed(0)} MiB`, '', null]);
+  }
 }
+
+const ms3 = (values: number[]) => `${spread(values, 1)} ms`;
 
 function print(databaseLabel: string, rows: Row[]): void {
   const cpu = cpus();

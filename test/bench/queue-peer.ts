@@ -12,13 +12,17 @@ import { fileURLToPath } from 'node:url';
 import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import type { FakeRelay } from '../fakes/relay-server.js';
+import { openCpuWindow } from './cpu.js';
 import { pool, waitFor } from './stats.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface QueuePeer {
-  /** Enqueue `count` messages, 50 at a time (as the confirm clicks are), and time until the relay accepted all; msg/s. */
-  measure(count: number): Promise<number>;
+  /**
+   * Enqueue `count` messages, 50 at a time (as the confirm clicks are), and time until the relay
+   * accepted all: msg/s, and CPU per message of the worker process and PostgreSQL, ms.
+   */
+  measure(count: number): Promise<{ rate: number; cpu: { serverMs: number; postgresMs: number } }>;
   close(): Promise<void>;
 }
 
@@ -50,12 +54,13 @@ export async function startQueuePeer(databaseUrl: string, relay: FakeRelay, rela
       round++;
       const keys = new Set(Array.from({ length: count }, (_, i) => `peer-${round}-${i}`));
       const accepted = () => relay.delivered.filter((d) => keys.has(d.idempotencyKey)).length;
+      const cpuWindow = openCpuWindow(worker.pid!);
       const started = performance.now();
       await pool(count, 50, (i) =>
         utils.addJob('deliver', { key: `peer-${round}-${i}`, to: `+1555${String(5_000_000 + i)}`, text: `Shift ${i} starts at 9.` }),
       );
       await waitFor(() => accepted() >= count, `${count} peer messages at the relay`);
-      return count / ((performance.now() - started) / 1000);
+      return { rate: count / ((performance.now() - started) / 1000), cpu: cpuWindow.perMessage(count) };
     },
     async close() {
       worker.kill('SIGTERM');

@@ -12,6 +12,11 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ServerProcess {
   url: string;
+  pid: number;
+  /** From spawn until it printed its URL (listening, /healthz answers), ms. */
+  startedInMs: number;
+  /** Resident set size now, in MiB (Linux VmRSS), or NaN where unavailable. */
+  rssMiB(): number;
   /** The process's peak resident set size so far, in MiB (Linux VmHWM), or NaN where unavailable. */
   peakRssMiB(): number;
   /** SIGTERM, and wait for it to exit. */
@@ -19,6 +24,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, startArguments(), {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', ...env },
@@ -42,14 +48,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   return {
     url,
-    peakRssMiB() {
-      try {
-        const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
-        return kb ? Number(kb) / 1024 : Number.NaN;
-      } catch {
-        return Number.NaN;
-      }
-    },
+    pid: child.pid!,
+    startedInMs: performance.now() - spawnedAt,
+    peakRssMiB: () => statusMiB(child.pid!, 'VmHWM'),
+    rssMiB: () => statusMiB(child.pid!, 'VmRSS'),
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -58,10 +60,26 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
-/** The node flags and entry point of `npm start`, so the benchmark measures exactly what production runs. */
+/**
+ * The node flags and entry point of `npm start`, so the benchmark measures
+ * exactly what production runs. BENCH_SEMI_SPACE_MB replaces the young
+ * generation's size, to compare settings side by side (`--semi-space`).
+ */
 function startArguments(): string[] {
   const start: string = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts.start;
   const [command, ...args] = start.split(/\s+/);
   if (command !== 'node') throw new Error(`bench expects "npm start" to run node, not: ${start}`);
-  return args;
+  const semiSpace = process.env.BENCH_SEMI_SPACE_MB;
+  if (!semiSpace) return args;
+  return [`--max-semi-space-size=${semiSpace}`, ...args.filter((a) => !a.startsWith('--max-semi-space-size'))];
+}
+
+/** A memory figure of /proc/<pid>/status, in MiB. */
+function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -16,11 +16,19 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 export const RELAY_KEY = 'bench-relay-key';
+/** A restarted server's start-up work (migrations check, sealing, first checkpoint) is over by then. */
+const IDLE_SETTLE_MS = 5_000;
 
 export interface BenchSystem {
   server: ServerProcess;
-  /** Peak RSS of the first start, which creates (PGlite: initdb) and migrates the database, MiB. */
+  /** Peak RSS of the first start, which creates (PGlite: from the initdb image) and migrates the database, MiB. */
   firstStartRssMiB: number;
+  /** How long that first start took to listen, ms. */
+  firstStartMs: number;
+  /** RSS of the restarted server, idle for a few seconds before any traffic, MiB. */
+  idleRssMiB: number;
+  /** PostgreSQL only: the database's URL (the queue peer works on it too). */
+  databaseUrl: string | undefined;
   relay: FakeRelay;
   slackApi: FakeSlackApi;
   /** What the database is, for the table. */
@@ -33,7 +41,7 @@ export interface SystemOptions {
    * Runs on the migrated database between the first start and the restart
    * that is measured (PostgreSQL only: its URL), e.g. to seed history.
    */
-  prepare?: (databaseUrl: string) => Promise<void>;
+  prepare?: (databaseUrl: string, auditKey: string) => Promise<void>;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<BenchSystem> {
@@ -56,15 +64,21 @@ export async function startSystem(options: SystemOptions = {}): Promise<BenchSys
   // The first start creates and migrates the database; measure a server that restarts onto it, as in steady operation.
   const first = await startServerProcess(env);
   const firstStartRssMiB = first.peakRssMiB();
+  const firstStartMs = first.startedInMs;
   await first.stop();
   if (options.prepare) {
     if (!database.env.DATABASE_URL) throw new Error('preparing the database needs DATABASE_URL (PostgreSQL)');
-    await options.prepare(database.env.DATABASE_URL);
+    await options.prepare(database.env.DATABASE_URL, database.env.AUDIT_KEY!);
   }
   const server = await startServerProcess(env);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+  const idleRssMiB = server.rssMiB();
   return {
     server,
     firstStartRssMiB,
+    firstStartMs,
+    idleRssMiB,
+    databaseUrl: database.env.DATABASE_URL,
     relay,
     slackApi,
     databaseLabel: database.label,

@@ -18,7 +18,11 @@ export interface AckResult {
   allCardsMs: number;
 }
 
-export async function measureSlackAcks(system: BenchSystem, count = 200, concurrency = 50): Promise<AckResult> {
+/**
+ * `floorUrl`: send the same burst to that app instead (the bare Bolt floor),
+ * which acks and posts no card, so only the acks are timed.
+ */
+export async function measureSlackAcks(system: BenchSystem, count = 200, concurrency = 50, floorUrl?: string): Promise<AckResult> {
   const before = system.slackApi.responsesTo().length;
   const started = performance.now();
   const latencies = await pool(count, concurrency, async (i) => {
@@ -33,7 +37,7 @@ export async function measureSlackAcks(system: BenchSystem, count = 200, concurr
     const ts = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
     const t0 = performance.now();
-    const res = await fetch(`${system.server.url}/slack/events`, {
+    const res = await fetch(`${floorUrl ?? system.server.url}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
       body,
@@ -43,7 +47,7 @@ export async function measureSlackAcks(system: BenchSystem, count = 200, concurr
     if (res.status !== 200) throw new Error(`slash command ${i} answered HTTP ${res.status}`);
     return elapsed;
   });
-  await waitFor(() => system.slackApi.responsesTo().length - before >= count, `${count} draft cards`);
+  if (!floorUrl) await waitFor(() => system.slackApi.responsesTo().length - before >= count, `${count} draft cards`);
   const allCardsMs = performance.now() - started;
   return { count, concurrency, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), allCardsMs };
 }

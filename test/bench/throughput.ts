@@ -5,11 +5,14 @@
  * straight to the relay with the delivery worker's concurrency — what
  * relaybot would reach if the outbox, the audit log and HTTP cost nothing.
  */
+import { openCpuWindow } from './cpu.js';
 import { RELAY_KEY, type BenchSystem } from './setup.js';
 import { pool, waitFor } from './stats.js';
 
 export interface ThroughputResult {
   count: number;
+  /** CPU per relayed message over the timed part (confirm clicks → relay accepted the last), ms. */
+  cpu: { serverMs: number; postgresMs: number };
   /** Messages per second through relaybot (first confirm click → relay accepted the last). */
   viaRelaybot: number;
   /** Messages per second straight to the relay. */
@@ -31,6 +34,7 @@ export async function measureThroughput(system: BenchSystem, count: number, work
   const accepted = () => system.relay.delivered.filter((d) => keys.has(d.idempotencyKey)).length;
 
   if (relayLatencyMs > 0) system.relay.script(...slow());
+  const cpuWindow = openCpuWindow(system.server.pid);
   const started = performance.now();
   await pool(count, 50, async (i) => {
     const res = await fetch(`${system.server.url}/api/drafts/${ids[i]}/confirm`, {
@@ -41,7 +45,7 @@ export async function measureThroughput(system: BenchSystem, count: number, work
   });
   await waitFor(() => accepted() >= count, `${count} messages at the relay`);
   const viaRelaybot = count / ((performance.now() - started) / 1000);
-  return { count, viaRelaybot, raw, ratio: viaRelaybot / raw };
+  return { count, viaRelaybot, raw, ratio: viaRelaybot / raw, cpu: cpuWindow.perMessage(count) };
 }
 
 async function draftByChat(system: BenchSystem, chatId: string, text: string): Promise<string> {

@@ -4,6 +4,9 @@
  * senders to many recipients, each with the audit events its life wrote.
  * Used by the query-plan test and by the benchmark's history run.
  */
+import type { AuditKey } from '../../src/adapters/db/audit-key.js';
+import { eventMac } from '../../src/adapters/db/audit-hash.js';
+import type { Platform } from '../../src/core/send-request.js';
 
 export interface HistoryOptions {
   /** Decided drafts in the last day (mostly sent; some cancelled or failed), plus about 5 % more that expired undecided. */
@@ -15,11 +18,16 @@ export interface HistoryOptions {
    * into audit_events with placeholder hashes (plans only, never verified).
    */
   audit: 'pending' | 'chained';
+  /** With `pending`: the server's AUDIT_KEY, so each event carries the MAC its sealer checks (else it is refused). */
+  auditKey?: AuditKey;
   /** Also: final drafts older than `oldDays`, a delivery backlog, conversations and inbound event ids. */
   extras?: { oldDrafts: number; oldDays: number; backlog: number; conversations: number; inboundEvents: number };
 }
 
-type Query = (text: string, values?: unknown[]) => Promise<unknown>;
+type Query = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
+/** Signed events go in batches of this many (one JSON parameter each). */
+const SIGNED_BATCH = 5_000;
 
 export async function seedHistory(query: Query, options: HistoryOptions): Promise<void> {
   const now = options.now.toISOString();
@@ -46,9 +54,12 @@ export async function seedHistory(query: Query, options: HistoryOptions): Promis
       ) s
     ) d`;
   // Their events: created, then the decision, then (for sends) the claim and the outcome.
+  const eventColumns = `e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id as draft_id`;
   const events = (table: string) => `
     insert into ${table} (at, actor_platform, actor_user_id, actor_name, action, draft_id, details${table === 'audit_events' ? ', prev_hash, hash' : ''})
-    select e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id, '{"seeded":true}'::jsonb${table === 'audit_events' ? ", 'seed', 'seed'" : ''}
+    select ${eventColumns}, '{"seeded":true}'::jsonb${table === 'audit_events' ? ", 'seed', 'seed'" : ''}
+    ${eventSource}`;
+  const eventSource = `
     from drafts d cross join lateral (values
       (d.created_at, d.requester_platform, d.requester_user_id, d.requester_name, 'draft.created'),
       (d.updated_at, d.decided_by_platform, d.decided_by_user_id, d.requester_name,
@@ -58,17 +69,35 @@ export async function seedHistory(query: Query, options: HistoryOptions): Promis
     ) as e(at, actor_platform, actor_user_id, actor_name, action)
     where d.id like $1 and e.action is not null
     order by e.at`;
-  const auditTable = options.audit === 'pending' ? 'audit_pending' : 'audit_events';
-
+  const addEvents = async (pattern: string) => {
+    if (options.audit === 'chained' || !options.auditKey) return query(events(options.audit === 'pending' ? 'audit_pending' : 'audit_events'), [pattern]);
+    // Signed as the server signs (MAC over the stored content), then inserted in batches.
+    const { rows } = await query(`select ${eventColumns} ${eventSource}`, [pattern]);
+    const signed = rows.map((row) => {
+      const at = new Date(row.at as string | Date);
+      const actor = row.actor_platform === null ? null : { platform: row.actor_platform as Platform, userId: String(row.actor_user_id), ...(row.actor_name == null ? {} : { name: String(row.actor_name) }) };
+      const details = { seeded: true };
+      return { ...row, at: at.toISOString(), details, mac: eventMac(options.auditKey!, { at, actor, action: String(row.action), draftId: String(row.draft_id), details }) };
+    });
+    for (let i = 0; i < signed.length; i += SIGNED_BATCH) {
+      await query(
+        `insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
+         select at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac
+         from jsonb_to_recordset($1::jsonb) as r(at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb, mac text)`,
+        [JSON.stringify(signed.slice(i, i + SIGNED_BATCH))],
+      );
+    }
+    return { rows: [] };
+  };
   // One row in 20 expired undecided: seed enough rows that `drafts` of them were decided.
   const rows = Math.ceil((options.drafts * 20) / 19) + 1;
   await query(drafts, [now, rows, dayMs, 'hist-']);
-  await query(events(auditTable), ['hist-%']);
+  await addEvents('hist-%');
   const extras = options.extras;
   if (extras) {
     const oldNow = new Date(options.now.getTime() - extras.oldDays * dayMs).toISOString();
     await query(drafts, [oldNow, extras.oldDrafts, dayMs, 'old-']);
-    await query(events(auditTable), ['old-%']);
+    await addEvents('old-%');
     // A backlog: confirmed drafts whose jobs wait out a relay outage (due in an hour).
     await query(drafts, [now, extras.backlog, 3_600_000, 'backlog-']);
     await query(`update drafts set status = 'confirmed', attempts = 0, relay_message_id = null, failure_reason = null,
