@@ -33,10 +33,9 @@ describe('Slack: replayed slash commands', () => {
 
     const again = await postSlack(bed.baseUrl, signed);
     const elsewhere = await postSlack(replica, signed);
-    for (const replay of [again, elsewhere]) {
-      expect(replay.status).toBe(200);
-      expect(replay.text).toBe('');
-    }
+    // Acknowledged like any command (the replay check runs after the ack, off Slack's 3-second
+    // path; that answer goes to whoever replayed the bytes, not to Slack), and then not acted on.
+    for (const replay of [again, elsewhere]) expect(replay.status).toBe(200);
     // Give a wrongly accepted replay the time to draft before counting.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await bed.app.bot.history(actor, 10)).toHaveLength(1);

@@ -13,15 +13,13 @@ import { isFirstDelivery } from './replay.js';
 /**
  * `/send …` (whatever the workspace named the command). Every branch acks
  * first: Slack gives a slash command 3 seconds, the model may take longer.
- * A replayed request (same signature) is acknowledged and ignored.
+ * A replayed request (same signature) is acknowledged and ignored: the check
+ * is a database write, so it runs after the ack (the ack of a replay goes to
+ * whoever replayed it, not to Slack) and before anything is acted on.
  */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(/^\/.+/, async ({ command, ack, context }) => {
-    if (!(await isFirstDelivery(deps, context))) {
-      // The same signed request again (a replay within its 5 minutes): acknowledged, not acted on.
-      await ack();
-      return;
-    }
+    const firstDelivery = () => isFirstDelivery(deps, context);
     if (!deps.isAllowed(command.user_id)) {
       await ack({ response_type: 'ephemeral', text: NOT_ALLOWED });
       return;
@@ -36,6 +34,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     const conversation: ConversationRef = { platform: 'slack', chatId: command.channel_id, workspaceId: command.team_id };
     if (sub) {
       await ack();
+      if (!(await firstDelivery())) return;
       let answer: string;
       try {
         answer = await runSubcommand(deps, sub, actor, contactScope(conversation));
@@ -46,6 +45,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack({ response_type: 'ephemeral', text: 'Drafting…' });
+    if (!(await firstDelivery())) return;
     // The card goes to the command's response_url: store it with the draft, so a click can redraw it.
     const cardRef = encodeCardRef({ kind: 'response_url', url: command.response_url });
     await draftAndShow(deps, { actor, conversation, text, cardRef }, {
