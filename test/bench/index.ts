@@ -36,6 +36,8 @@ type Row = [measure: string, value: string, target: string, ok: boolean | null];
 
 const USAGE = `npm run bench [-- options]
   --only=history        run only the history comparison (PostgreSQL)
+  --only=fresh          run only the fresh-database run (acks, throughput, CPU, peers, memory)
+  BENCH_SEMI_SPACE_MB=N (environment) start the server with --max-semi-space-size=N instead of npm start's
   --history-drafts=N    decided drafts in the seeded day of history (default 10000)
   --rounds=N            rounds of every side-by-side comparison (default 3)
   --count=N             drafts confirmed per round and server in the history comparison (default 300)
@@ -48,27 +50,29 @@ async function main(): Promise<void> {
     },
   });
   if (args.help) return console.log(USAGE);
-  const historyOnly = args.only === 'history';
-  if (args.only !== undefined && !historyOnly) throw new Error(`--only: unknown run "${args.only}"; the one there is: history`);
+  if (args.only !== undefined && !['history', 'fresh'].includes(args.only)) throw new Error(`--only: unknown run "${args.only}"; the runs are: fresh, history`);
   const rows: Row[] = [];
-  const system = historyOnly ? null : await startSystem();
+  const system = args.only === 'history' ? null : await startSystem();
   if (system) await measureFresh(system, rows, positive(args.rounds, 3, '--rounds'));
-  if (process.env.DATABASE_URL) {
-    const history = await compareWithHistory({
-      drafts: positive(args['history-drafts'], 10_000, '--history-drafts'),
-      rounds: positive(args.rounds, 3, '--rounds'),
-      count: positive(args.count, 300, '--count'),
-      workerConcurrency: WORKER_CONCURRENCY,
-    });
-    const n = history.fresh.length;
-    rows.push([`confirm → relay, fresh database (relay answers at once), min / median / max of ${n}`, `${spread(history.fresh)} msg/s`, '', null]);
-    rows.push([`  same, on a day of history (${history.drafts.toLocaleString('en')} decided drafts + their audit events)`, `${spread(history.history)} msg/s`, '', null]);
-    const ratio = median(history.ratios);
-    rows.push([`  ratio history / fresh, per round (min / median / max)`, spread(history.ratios, 2), `≥ ${TARGETS.historyRatio}`, ratio >= TARGETS.historyRatio]);
-  } else {
-    rows.push(['history comparison', 'skipped', 'needs DATABASE_URL', null]);
-  }
+  if (args.only !== 'fresh') rows.push(...(await historyRows(args)));
   print(system?.databaseLabel ?? 'PostgreSQL (history comparison only)', rows);
+}
+
+/** The day-of-history comparison (PostgreSQL only). */
+async function historyRows(args: { 'history-drafts'?: string | undefined; rounds?: string | undefined; count?: string | undefined }): Promise<Row[]> {
+  if (!process.env.DATABASE_URL) return [['history comparison', 'skipped', 'needs DATABASE_URL', null]];
+  const history = await compareWithHistory({
+    drafts: positive(args['history-drafts'], 10_000, '--history-drafts'),
+    rounds: positive(args.rounds, 3, '--rounds'),
+    count: positive(args.count, 300, '--count'),
+    workerConcurrency: WORKER_CONCURRENCY,
+  });
+  const n = history.fresh.length;
+  return [
+    [`confirm → relay, fresh database (relay answers at once), min / median / max of ${n}`, `${spread(history.fresh)} msg/s`, '', null],
+    [`  same, on a day of history (${history.drafts.toLocaleString('en')} decided drafts + their audit events)`, `${spread(history.history)} msg/s`, '', null],
+    [`  ratio history / fresh, per round (min / median / max)`, spread(history.ratios, 2), `≥ ${TARGETS.historyRatio}`, median(history.ratios) >= TARGETS.historyRatio],
+  ];
 }
 
 function positive(text: string | undefined, fallback: number, name: string): number {
