@@ -2,7 +2,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { ConversationStore } from '../../core/ports.js';
 import type { AppDb } from './client.js';
-import { conversations, limitLiteral } from './schema.js';
+import { purgeOldest } from './purge-oldest.js';
+import { conversations } from './schema.js';
 
 export function createConversationStore(db: AppDb): ConversationStore {
   // Prepared: both run for every message.
@@ -27,17 +28,6 @@ export function createConversationStore(db: AppDb): ConversationStore {
       await db.delete(conversations).where(eq(conversations.key, key));
     },
 
-    async purge(before, limit) {
-      // A batch at a time, oldest first on conversations_updated_idx, deleted by row address (a TID scan);
-      // SKIP LOCKED leaves rows another replica is purging.
-      const { rows } = await db.execute<{ purged: number }>(sql`
-        with old as (
-          select ctid from ${conversations} where updated_at < ${before.toISOString()}::timestamptz
-          order by updated_at limit ${limitLiteral(limit)} for update skip locked
-        ),
-        d as (delete from ${conversations} where ctid = any(array(select ctid from old)) returning 1)
-        select count(*)::int as purged from d`);
-      return Number(rows[0]?.purged ?? 0);
-    },
+    purge: (before, limit) => purgeOldest(db, conversations, conversations.updatedAt, before, limit),
   };
 }
