@@ -63,7 +63,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 /**
  * The node flags and entry point of `npm start`, so the benchmark measures
  * exactly what production runs. BENCH_SEMI_SPACE_MB replaces the young
- * generation's size, to compare settings side by side (`--semi-space`).
+ * generation's size, to compare settings side by side.
  */
 function startArguments(): string[] {
   const start: string = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts.start;
