@@ -1,12 +1,12 @@
 import { AppError, draftNotFound } from '../core/errors.js';
-import { isDecidable, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
+import { isDecidable, notDecidableError, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
 import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
 import type {
   AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
-import { actorLabel, type Actor, type ConversationRef, type SendRequest } from '../core/send-request.js';
-import { assertStorable, isStorable } from '../core/storable-text.js';
+import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
+import { assertStorable, assertStorableActor, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
@@ -267,7 +267,7 @@ export class RelayBot {
     }
     if (!isDecidable(draft, this.deps.clock.now())) {
       this.metrics.decision(action, 'conflict');
-      throw this.notPendingError(draft);
+      throw notDecidableError(draft);
     }
     if (seen === undefined && action === 'confirm' && versionRequired(this.deps.policy, draft)) {
       const reason = `version: say which version of the draft you approve (it is now v${draft.version}); an approver confirms only what they saw.`;
@@ -302,7 +302,7 @@ export class RelayBot {
       throw await this.staleVersion(current, actor, action, version);
     }
     this.metrics.decision(action, 'conflict');
-    throw this.notPendingError(current);
+    throw notDecidableError(current);
   }
 
   /** Let the front-end that drafted redraw its card when the change came from elsewhere (its own listeners redraw theirs). */
@@ -313,25 +313,4 @@ export class RelayBot {
       logger?.warn({ err: err instanceof Error ? err.message : String(err), draftId: draft.id }, 'could not redraw the card after a change');
     });
   }
-
-  private notPendingError(draft: Draft): AppError {
-    const by = draft.decidedBy ? ` by ${actorLabel(draft.decidedBy)}` : '';
-    switch (draft.status) {
-      case 'pending':
-      case 'expired':
-        return new AppError('expired:draft', 'This draft has expired; nothing was sent. Ask again to make a new one.');
-      case 'cancelled':
-        return new AppError('conflict:draft', `This draft was already cancelled${by}; nothing was sent.`);
-      case 'failed':
-        return new AppError('conflict:draft', `This draft was already decided${by}, and sending it failed.`);
-      default:
-        return new AppError('conflict:draft', `This draft was already approved${by}; it is sent only once.`);
-    }
-  }
-}
-
-/** An actor is written into audit entries; one the database cannot hold is refused before anything is written. */
-function assertStorableActor(actor: Actor): void {
-  assertStorable('userId', actor.userId);
-  assertStorable('name', actor.name);
 }

@@ -1,4 +1,5 @@
-import type { Actor, Channel, ConversationRef, SendRequest } from './send-request.js';
+import { AppError } from './errors.js';
+import { actorLabel, type Actor, type Channel, type ConversationRef, type SendRequest } from './send-request.js';
 
 /**
  * Draft life cycle: pending → confirmed → sending → sent | failed, and
@@ -62,4 +63,20 @@ export type DraftPatch = Partial<Pick<SendRequest, 'channel' | 'to' | 'text' | '
  */
 export function staleVersionMessage(seen: number, current: number): string {
   return `The draft changed since you saw it — check the new version (you saw v${seen}; it is now v${current}).`;
+}
+
+/** Why a draft that is no longer decidable cannot be decided: the sentence for the person who tried. */
+export function notDecidableError(draft: Pick<Draft, 'status' | 'decidedBy'>): AppError {
+  const by = draft.decidedBy ? ` by ${actorLabel(draft.decidedBy)}` : '';
+  switch (draft.status) {
+    case 'pending':
+    case 'expired':
+      return new AppError('expired:draft', 'This draft has expired; nothing was sent. Ask again to make a new one.');
+    case 'cancelled':
+      return new AppError('conflict:draft', `This draft was already cancelled${by}; nothing was sent.`);
+    case 'failed':
+      return new AppError('conflict:draft', `This draft was already decided${by}, and sending it failed.`);
+    default:
+      return new AppError('conflict:draft', `This draft was already approved${by}; it is sent only once.`);
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import type { Actor } from './send-request.js';
 
 /**
  * Postgres `text` cannot hold U+0000, and `jsonb` (the audit log, conversation
@@ -24,6 +25,12 @@ export function assertStorable(field: string, value: string | null | undefined):
   if (typeof value !== 'string') return;
   const reason = unstorableReason(value);
   if (reason) throw new AppError('invalid:request', `${field}: ${reason}.`);
+}
+
+/** An actor is written into audit entries; one the database cannot hold is refused before anything is written. */
+export function assertStorableActor(actor: Pick<Actor, 'userId' | 'name'>): void {
+  assertStorable('userId', actor.userId);
+  assertStorable('name', actor.name);
 }
 
 /** The same check as a zod refinement, for request schemas: the issue names the field by its path. */
