@@ -4,7 +4,7 @@
  * back as the same drizzle handle type, so every repository runs on either.
  * No module-level singleton: callers pass the `Database` around.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import type { Assume, ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -93,7 +93,10 @@ async function openPglite(dataDir: string): Promise<Opened> {
   let lock: DataDirLock | null = null;
   try {
     if (onDisk) {
-      await mkdir(dataDir, { recursive: true });
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      // The folder holds every message and the audit key, and PGlite writes its files world-readable
+      // (0666): as Postgres itself insists, only the owner may enter the folder.
+      if (((await stat(dataDir)).mode & 0o077) !== 0) await chmod(dataDir, 0o700);
       // Before PGlite touches a file: a second opener would silently lose the first one's writes.
       lock = await lockDataDir(dataDir);
     }

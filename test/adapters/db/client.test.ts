@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,20 @@ describe('openDatabase', () => {
     expect((await createStores(second).contacts.find('web', 'ops')).map((c) => c.address)).toEqual(['ops@example.com']);
     expect((await createStores(second).audit.verify()).ok).toBe(true);
     await second.close();
+  });
+
+  it('keeps the data folder to its owner (PGlite writes its files world-readable), new or existing', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'relaybot-db-'));
+    dirs.push(parent);
+    const fresh = join(parent, 'fresh');
+    const opened = join(parent, 'opened');
+    await mkdir(opened, { mode: 0o755 });
+    await chmod(opened, 0o755);
+    for (const dataDir of [fresh, opened]) {
+      const database = await openDatabase({ dataDir });
+      await database.close();
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    }
   });
 
   it('fails at start with one clear line naming RELAYBOT_DATA_DIR when the folder is not a database PGlite can open', async () => {
