@@ -11,30 +11,16 @@ export const CHECKPOINT_INTERVAL_MS = 600_000;
  * `relaybot audit verify --checkpoint` notice a deleted tail or a rewritten
  * history later. Every replica logs its own; any of them will do.
  */
-export class AuditCheckpoints {
-  private readonly task: PeriodicTask;
-
+export class AuditCheckpoints extends PeriodicTask {
   constructor(
     private readonly deps: { audit: AuditLog; clock: Clock; logger: Logger },
     intervalMs = CHECKPOINT_INTERVAL_MS,
   ) {
-    this.task = new PeriodicTask(() => this.log(), intervalMs, deps.logger, 'could not take an audit checkpoint; trying again at the next run');
+    super(intervalMs, deps.logger, 'could not take an audit checkpoint; trying again at the next run');
   }
 
-  start(): void {
-    this.task.start();
-  }
-
-  stop(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One checkpoint now; returns its seq. */
-  runOnce(): Promise<number> {
-    return this.task.run();
-  }
-
-  private async log(): Promise<number> {
+  /** One checkpoint, logged; resolves to its seq. */
+  protected async work(): Promise<number> {
     const checkpoint = await this.deps.audit.checkpoint(this.deps.clock.now());
     this.deps.logger.info({ seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at, mac: checkpoint.mac }, 'audit.checkpoint');
     return checkpoint.seq;

@@ -10,32 +10,20 @@ const BATCH = 100;
  * expiring (or someone is deciding) right now, and audits each expiry in the
  * same transaction, so a draft expires — and is audited — once.
  */
-export class ExpirySweeper {
-  private readonly task: PeriodicTask;
-
+export class ExpirySweeper extends PeriodicTask {
   constructor(
     private readonly deps: { drafts: DraftStore; notifier: Notifier; clock: Clock; logger: Logger },
     intervalMs = 15_000,
   ) {
-    this.task = new PeriodicTask(() => this.pass(), intervalMs, deps.logger, 'expiry sweep failed; trying again at the next one');
-  }
-
-  /** Sweep now (drafts that expired while no process ran), then every `intervalMs`. */
-  start(): void {
-    this.task.start();
-  }
-
-  /** Stop sweeping; resolves once a sweep in progress has finished. */
-  stop(): Promise<void> {
-    return this.task.stop();
+    super(intervalMs, deps.logger, 'expiry sweep failed; trying again at the next one');
   }
 
   /** One pass over everything due; returns how many drafts expired. Overlapping calls share one pass. */
   sweep(): Promise<number> {
-    return this.task.run();
+    return this.runOnce();
   }
 
-  private async pass(): Promise<number> {
+  protected async work(): Promise<number> {
     let total = 0;
     for (;;) {
       const expired = await this.deps.drafts.expireDue(this.deps.clock.now(), BATCH);

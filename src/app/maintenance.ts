@@ -37,12 +37,11 @@ const DAY_MS = 86_400_000;
  * an index, skipping rows another replica is deleting, so overlapping runs are
  * harmless and no statement holds many locks.
  */
-export class Maintenance {
+export class Maintenance extends PeriodicTask {
   private readonly dedupeRetentionMs: number;
   private readonly conversationRetentionMs: number;
   private readonly draftRetentionMs: number;
   private readonly batchSize: number;
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: {
@@ -54,29 +53,15 @@ export class Maintenance {
     },
     options: MaintenanceOptions = {},
   ) {
+    super(options.intervalMs ?? 3_600_000, deps.logger, 'housekeeping purge failed; trying again at the next run');
     this.dedupeRetentionMs = options.dedupeRetentionMs ?? DAY_MS;
     this.conversationRetentionMs = options.conversationRetentionMs ?? 7 * DAY_MS;
     this.draftRetentionMs = options.draftRetentionMs ?? 90 * DAY_MS;
     this.batchSize = options.batchSize ?? 500;
-    this.task = new PeriodicTask(() => this.purge(), options.intervalMs ?? 3_600_000, deps.logger, 'housekeeping purge failed; trying again at the next run');
   }
 
-  /** Run now (a replica that restarts often still purges), then every `intervalMs`. */
-  start(): void {
-    this.task.start();
-  }
-
-  /** Stop; resolves once a run in progress has finished. */
-  stop(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One run; returns how many rows were forgotten (inbound event ids, conversations and drafts). */
-  runOnce(): Promise<number> {
-    return this.task.run();
-  }
-
-  private async purge(): Promise<number> {
+  /** One run; resolves to how many rows were forgotten (inbound event ids, conversations and drafts). */
+  protected async work(): Promise<number> {
     const now = this.deps.clock.now().getTime();
     const eventsBefore = new Date(now - this.dedupeRetentionMs);
     const conversationsBefore = new Date(now - this.conversationRetentionMs);
