@@ -161,12 +161,13 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
     async listPendingInChat(platform, chatId, now) {
       // On drafts_status_expires_idx (status, expires_at): the range is the drafts pending right now, which
       // expire within minutes and are capped per requester, so the scan stays small however long the history.
+      // The status is a literal, so even a generic plan knows the range is the pending rows.
       const rows = await db
         .select()
         .from(drafts)
         .where(
           and(
-            eq(drafts.status, 'pending'),
+            sql`${drafts.status} = 'pending'`,
             gt(drafts.expiresAt, now),
             sql`${drafts.conversation}->>'platform' = ${platform}`,
             sql`${drafts.conversation}->>'chatId' = ${chatId}`,
