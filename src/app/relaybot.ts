@@ -202,6 +202,27 @@ export class RelayBot {
   }
 
   /**
+   * The bot can no longer reach a chat (removed from it, or blocked): its
+   * cards there can never be seen or pressed again, so relaybot withdraws
+   * every draft still pending in it, each audited with `reason`. Returns those withdrawn.
+   */
+  async withdrawFromChat(where: Pick<ConversationRef, 'platform' | 'chatId'>, reason: string, detail: string): Promise<Draft[]> {
+    const now = this.deps.clock.now();
+    const pending = await this.deps.stores.drafts.listPendingInChat(where.platform, where.chatId, now);
+    const withdrawn: Draft[] = [];
+    for (const draft of pending) {
+      const cancelled = await this.deps.stores.drafts.cancel(draft.id, draft.version, null, now, {
+        actor: null,
+        action: 'draft.cancelled',
+        draftId: draft.id,
+        details: { reason, detail },
+      });
+      if (cancelled) withdrawn.push(cancelled);
+    }
+    return withdrawn;
+  }
+
+  /**
    * Change a pending draft that is still the version the editor saw (`seen`;
    * when omitted, the current one); its version goes up by one. The result is
    * validated and policy-checked again; the audit keeps before and after.

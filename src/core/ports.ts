@@ -5,7 +5,7 @@
 import type { Draft, DraftPatch } from './draft.js';
 import type { Interpretation, InterpretContext, PartialSendRequest, Turn } from './interpretation.js';
 import type { DraftingCounts, RateCounts } from './policy.js';
-import type { Actor, Channel, ConversationRef, SendRequest } from './send-request.js';
+import type { Actor, Channel, ConversationRef, Platform, SendRequest } from './send-request.js';
 
 /** Something that happened, for the audit log. `actor` null means relaybot itself. */
 export interface AuditEventInput {
@@ -116,6 +116,8 @@ export interface DraftStore {
   expireDue(now: Date, limit: number): Promise<Draft[]>;
   /** The requester's latest drafts, newest first. */
   listByRequester(requester: Actor, limit: number): Promise<Draft[]>;
+  /** Drafts still pending (not expired) at `now` that were asked for in one chat (`conversation.chatId`) of `platform`. */
+  listPendingInChat(platform: Platform, chatId: string, now: Date): Promise<Draft[]>;
   /** Confirmed-or-later drafts in the rate-limit windows ending at `now`, and the requester's drafts still pending at `now`. */
   rateCounts(requester: Actor, channel: Channel, to: string, now: Date): Promise<DraftingCounts>;
   /**

@@ -15,9 +15,14 @@
  * is treated as a response_url and answers `{ok: true}`. Every call is
  * recorded with its parsed body: JSON, or a form whose JSON-looking values
  * (blocks, view) are parsed, as the WebClient sends them.
+ *
+ * Socket Mode: `apps.connections.open` answers a `ws://` URL on this same
+ * server, where `socketMode` (test/fakes/slack-socket-mode.ts) says hello,
+ * delivers envelopes and records acks.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { listenOnLoopback } from './loopback.js';
+import { attachSocketMode, type FakeSocketMode } from './slack-socket-mode.js';
 
 export interface SlackApiCall {
   /** The Web API method (`chat.update`), or `response_url` for any other path. */
@@ -44,6 +49,8 @@ export interface FakeSlackApi {
   responsesTo(url?: string): SlackApiCall[];
   /** The next call of `method` answers `{ok: false, error}`. */
   failNext(method: string, error: string): void;
+  /** The Socket Mode WebSocket side: envelopes out, acks in. */
+  socketMode: FakeSocketMode;
   /** Forget recorded calls. */
   reset(): void;
   close(): Promise<void>;
@@ -101,6 +108,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       case 'views.open':
       case 'views.update':
         return { ok: true, view: { id: `V${++tsCounter}`, ...(body.view ?? {}) } };
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace(/^http/, 'ws')}/link/?ticket=${++tsCounter}&app_id=A0RELAY01` };
       case 'users.info':
         return { ok: true, user: { id: body.user, name: `user_${String(body.user).toLowerCase()}`, real_name: `Person ${body.user}`, profile: { display_name: '' } } };
       default:
@@ -122,6 +131,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       res.end(JSON.stringify(answer));
     });
   });
+  const socketMode = attachSocketMode(server);
   const listening = await listenOnLoopback(server);
   base = listening.base;
 
@@ -130,6 +140,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     apiUrl: `${base}/api/`,
     responseUrl: (name) => `${base}/response/${encodeURIComponent(name)}`,
     calls,
+    socketMode,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responsesTo: (url) => calls.filter((c) => c.method === 'response_url' && (url === undefined || c.url === url)),
     failNext(method, error) {
@@ -138,6 +149,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     reset() {
       calls.length = 0;
     },
-    close: listening.close,
+    async close() {
+      socketMode.destroyAll();
+      await listening.close();
+    },
   };
 }

@@ -158,6 +158,25 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
       return rows.map(toDraft);
     },
 
+    async listPendingInChat(platform, chatId, now) {
+      // On drafts_status_expires_idx (status, expires_at): the range is the drafts pending right now, which
+      // expire within minutes and are capped per requester, so the scan stays small however long the history.
+      // The status is a literal, so even a generic plan knows the range is the pending rows.
+      const rows = await db
+        .select()
+        .from(drafts)
+        .where(
+          and(
+            sql`${drafts.status} = 'pending'`,
+            gt(drafts.expiresAt, now),
+            sql`${drafts.conversation}->>'platform' = ${platform}`,
+            sql`${drafts.conversation}->>'chatId' = ${chatId}`,
+          ),
+        )
+        .orderBy(drafts.expiresAt);
+      return rows.map(toDraft);
+    },
+
     async rateCounts(requester: Actor, channel: Channel, to: string, now: Date) {
       const [[counts], [pending]] = await Promise.all([
         countRates(rateCountQuery, [{ platform: requester.platform, userId: requester.userId, channel, to }], now),

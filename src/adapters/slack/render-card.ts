@@ -36,31 +36,37 @@ function button(card: Card, b: Card['buttons'][number]): Button {
   };
 }
 
+/** Literal words in a rich_text element: Slack never reads them as formatting, links or mentions. */
+const words = (text: string, bold = false): types.RichTextText => ({ type: 'text', text, ...(bold ? { style: { bold: true } } : {}) });
+
+/** "Label: value" rows, the labels bold; a row without a value shows its label alone. */
+function fieldRows(fields: Card['fields']): types.RichTextText[] {
+  return fields.flatMap((f, i) => [words(`${i > 0 ? '\n' : ''}${f.label}: `, true), ...(f.value ? [words(f.value)] : [])]);
+}
+
 /**
- * The draft card as Block Kit. Labels are ours; every value came from a person
- * or the relay, so values are escaped, and the message body goes in a
- * rich_text block, which Slack never parses for formatting or mentions — the
- * card shows exactly the characters that will be sent.
+ * The draft card as Block Kit. Everything a person or the relay wrote —
+ * recipient, subject, message, failure reason, names — is in rich_text or
+ * plain_text, never in mrkdwn: mrkdwn has no way to escape `*`, `_`, `~` or
+ * backticks, so a subject like `*urgent*` would show as bold, not as the
+ * characters that will be sent. rich_text is shown exactly as given.
  */
 export function renderCardBlocks(card: Card): KnownBlock[] {
   const message = card.fields.find((f) => f.label === 'Message');
   const others = card.fields.filter((f) => f !== message);
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'draft_headline', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(card.headline)}*`, verbatim: true } },
-    {
-      type: 'section',
-      block_id: 'draft_fields',
-      fields: others.map((f) => ({ type: 'mrkdwn', text: `*${f.label}*\n${escapeMrkdwn(f.value)}`, verbatim: true })),
-    },
+    { type: 'rich_text', block_id: 'draft_headline', elements: [{ type: 'rich_text_section', elements: [words(card.headline, true)] }] },
+    { type: 'rich_text', block_id: 'draft_fields', elements: [{ type: 'rich_text_section', elements: fieldRows(others) }] },
   ];
   if (message) {
     blocks.push({
       type: 'rich_text',
       block_id: 'draft_message',
-      elements: [{ type: 'rich_text_quote', elements: [{ type: 'text', text: messagePreview(message.value) }] }],
+      elements: [{ type: 'rich_text_quote', elements: [words(messagePreview(message.value))] }],
     });
   }
-  blocks.push({ type: 'context', block_id: 'draft_context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(card.context), verbatim: true }] });
+  // plain_text, emoji off: a name like "*boss* :fire:" stays those characters.
+  blocks.push({ type: 'context', block_id: 'draft_context', elements: [{ type: 'plain_text', text: card.context, emoji: false }] });
   if (card.buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: CARD_ACTIONS_BLOCK_ID, elements: card.buttons.map((b) => button(card, b)) });
   }

@@ -12,6 +12,7 @@ import type { TelegramAdapterDeps } from './deps.js';
 import { EditPrompts } from './edit-prompts.js';
 import { escapeHtml } from './html.js';
 import { actorFromUser, conversationFromChat, isAllowedUser, notAllowedSentence } from './identity.js';
+import { onBotMembership } from './membership.js';
 import { handleEditReply, handleRequest } from './requests.js';
 import { loggableError, scrubTokenFromErrors } from './safe-errors.js';
 import { say } from './say.js';
@@ -36,6 +37,8 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
 
   const prompts = new EditPrompts(deps.conversations, deps.clock);
 
+  // Before the filter below, which lets only people's messages and presses through.
+  bot.on('my_chat_member', (ctx) => onBotMembership(ctx, deps));
   bot.use(async (ctx, next) => {
     if ((ctx.message || ctx.callbackQuery) && ctx.from && !ctx.from.is_bot) await next();
   });

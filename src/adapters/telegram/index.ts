@@ -94,7 +94,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
         // Polling and a webhook exclude each other at Telegram; polling mode means no webhook.
         await bot.api.deleteWebhook();
         // silent: the runner would print failures to the console; logPollingFailures sends them to our logger.
-        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] }, silent: true } });
+        runner = run(bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] }, silent: true } });
         void runner.task()?.catch((error) => deps.logger.error({ err: loggableError(error) }, 'telegram polling stopped'));
       }
       deps.logger.info({ username: bot.botInfo.username, mode: secret ? 'webhook' : 'polling' }, 'telegram bot started');

@@ -113,6 +113,21 @@ describe.each(testDatabaseTargets())('DraftStore on $name', (target) => {
     expect(await stores.drafts.listByRequester(ada, 1)).toHaveLength(1);
   });
 
+  it('lists the drafts still pending in one chat of one platform, whoever asked', async () => {
+    const chat = { platform: 'telegram' as const, chatId: `-100${Date.now()}` };
+    const [ada, bob] = [freshActor(), freshActor('Bob')];
+    const a = await stores.drafts.create(newDraft(ada, { conversation: chat }), t0, event('draft.created', ada));
+    const b = await stores.drafts.create(newDraft(bob, { conversation: chat, ttlMs: 2 * MINUTE }), t0, event('draft.created', bob));
+    const decided = await stores.drafts.create(newDraft(ada, { conversation: chat }), t0, event('draft.created', ada));
+    await stores.drafts.cancel(decided.id, 1, ada, t0, event('draft.cancelled', ada));
+    await stores.drafts.create(newDraft(ada, { conversation: { platform: 'telegram', chatId: `${chat.chatId}1` } }), t0, event('draft.created', ada));
+    await stores.drafts.create(newDraft(ada, { conversation: { platform: 'slack', chatId: chat.chatId } }), t0, event('draft.created', ada));
+
+    expect((await stores.drafts.listPendingInChat('telegram', chat.chatId, later(MINUTE))).map((d) => d.id)).toEqual([b.id, a.id]);
+    // Past its expiry a draft can no longer be decided, so it is not listed.
+    expect((await stores.drafts.listPendingInChat('telegram', chat.chatId, later(3 * MINUTE))).map((d) => d.id)).toEqual([a.id]);
+  });
+
   it('counts confirmed-or-later drafts in the hour, day and minute windows', async () => {
     const ada = freshActor();
     const to = `+1555${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`;

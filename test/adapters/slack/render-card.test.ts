@@ -25,9 +25,9 @@ describe('renderCardBlocks', () => {
 
   it('shows the subject of an email', () => {
     const blocks = renderCardBlocks(buildCard(makeDraft({ channel: 'email', to: 'ops@example.com', subject: 'Deploy' }), now));
-    const fields = JSON.stringify(blocks.find((b) => b.block_id === 'draft_fields'));
-    expect(fields).toContain('*Subject*\\nDeploy');
-    expect(fields).toContain('ops@example.com');
+    const fields = (blocks.find((b) => b.block_id === 'draft_fields') as any).elements[0].elements;
+    expect(fields).toEqual(expect.arrayContaining([{ type: 'text', text: '\nSubject: ', style: { bold: true } }, { type: 'text', text: 'Deploy' }]));
+    expect(fields).toContainEqual({ type: 'text', text: 'ops@example.com' });
   });
 
   it('drops the buttons once sent, failed, cancelled or expired, and says what happened', () => {
@@ -37,7 +37,7 @@ describe('renderCardBlocks', () => {
 
     const failed = renderCardBlocks(buildCard(makeDraft({ status: 'failed', failureReason: 'Unknown channel <x>' }), now));
     expect(buttonsOf(failed)).toEqual([]);
-    expect(allText(failed)).toContain('❌ Failed: Unknown channel &lt;x&gt;');
+    expect(allText(failed)).toContain('❌ Failed: Unknown channel <x>');
 
     const cancelled = renderCardBlocks(buildCard(makeDraft({ status: 'cancelled' }), now));
     expect(allText(cancelled)).toContain('Cancelled');
@@ -57,17 +57,39 @@ describe('renderCardBlocks', () => {
     const draft = makeDraft({ text, channel: 'email', to: 'ops@example.com', subject: '<!here> & co' });
     const blocks = renderCardBlocks(buildCard(draft, now));
     // The message body is a rich_text element: Slack shows its text as is, never as a broadcast.
-    const body = blocks.find((b) => b.type === 'rich_text') as any;
+    const body = blocks.find((b) => b.block_id === 'draft_message') as any;
     expect(body.elements[0].elements[0]).toEqual({ type: 'text', text });
-    // Everything in mrkdwn has &, <, > escaped.
+    // Nothing else is mrkdwn either: the subject is shown as typed, in rich_text.
     const mrkdwn = JSON.stringify(blocks.filter((b) => b.type !== 'rich_text'));
     expect(mrkdwn).not.toMatch(/<!(channel|here)>/);
-    expect(mrkdwn).toContain('&lt;!here&gt; &amp; co');
+    expect(mrkdwn).not.toContain('"mrkdwn"');
+    expect((blocks.find((b) => b.block_id === 'draft_fields') as any).elements[0].elements).toContainEqual({ type: 'text', text: '<!here> & co' });
+  });
+
+  it('never lets user text become formatting: recipient, subject, failure reason and names are literal', () => {
+    const tricky = ['*bold*', '<!channel>', '<@U123>', '_x_', '~x~', '`code`', '```block```', '&lt;'].join(' ');
+    const draft = makeDraft({
+      channel: 'email', to: 'a_b_c*d*@example.com', subject: tricky, text: tricky,
+      requester: { platform: 'web', userId: '*boss* _x_ :fire:' },
+    });
+    const blocks = renderCardBlocks(buildCard(draft, now)) as any[];
+    // No mrkdwn object anywhere on the card: Slack has no escape for * _ ~ `, so user text never goes in one.
+    expect(JSON.stringify(blocks)).not.toContain('"mrkdwn"');
+    const texts = (id: string) => blocks.find((b) => b.block_id === id).elements[0].elements.map((e: any) => e.text).join('');
+    expect(texts('draft_headline')).toBe('Draft Email to a_b_c*d*@example.com');
+    expect(texts('draft_fields')).toBe(`Channel: Email\nTo: a_b_c*d*@example.com\nSubject: ${tricky}`);
+    expect(texts('draft_message')).toBe(tricky);
+    // Only our labels are styled; every value is a plain text element.
+    const styled = blocks.flatMap((b) => (b.type === 'rich_text' ? b.elements[0].elements : [])).filter((e: any) => e.style);
+    expect(styled.map((e: any) => e.text)).toEqual(['Draft Email to a_b_c*d*@example.com', 'Channel: ', '\nTo: ', '\nSubject: ']);
+    const context = blocks.find((b) => b.block_id === 'draft_context').elements[0];
+    expect(context).toMatchObject({ type: 'plain_text', emoji: false });
+    expect(context.text).toContain('Requested by *boss* _x_ :fire:');
   });
 
   it('shows a long email body in part and says how much is hidden', () => {
     const blocks = renderCardBlocks(buildCard(makeDraft({ channel: 'email', to: 'a@example.com', text: 'x'.repeat(5000) }), now));
-    const shown = (blocks.find((b) => b.type === 'rich_text') as any).elements[0].elements[0].text as string;
+    const shown = (blocks.find((b) => b.block_id === 'draft_message') as any).elements[0].elements[0].text as string;
     expect(shown.length).toBeLessThan(3000);
     expect(shown).toMatch(/… \(2100 more characters\)$/);
   });

@@ -23,6 +23,15 @@ describe('renderEditModal', () => {
     expect(readEditModalTarget(renderEditModal(makeDraft({ version: 3 })) as any)).toEqual({ draftId: 'd_01HZX4', version: 3 });
   });
 
+  it('fills the inputs with the characters as typed: plain_text inputs are never formatted, so nothing is escaped either', () => {
+    const tricky = '*bold* <!channel> <@U123> _x_ ~x~ `code` &lt;';
+    const view = renderEditModal(makeDraft({ channel: 'email', to: 'a_b*c*@example.com', subject: tricky, text: tricky }));
+    const byId = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element]));
+    expect([byId.recipient.initial_value, byId.subject.initial_value, byId.text.initial_value]).toEqual(['a_b*c*@example.com', tricky, tricky]);
+    // Our own words are the only other text, and none of it is mrkdwn.
+    expect(JSON.stringify(view)).not.toContain('"mrkdwn"');
+  });
+
   it('leaves empty fields without an initial value (Slack rejects empty ones)', () => {
     const view = renderEditModal(makeDraft({ channel: 'notify', to: '', subject: null }));
     const byId = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element]));

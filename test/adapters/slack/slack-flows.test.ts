@@ -273,7 +273,7 @@ describe('Slack: conversations, help, history, contacts', () => {
     const { card } = await draftBySlash(alice, 'text +15551234567 <!channel> deploy done & @here');
     const json = JSON.stringify(card.body.blocks.filter((b: any) => b.type !== 'rich_text'));
     expect(json).not.toContain('<!channel>');
-    const body = card.body.blocks.find((b: any) => b.type === 'rich_text');
+    const body = card.body.blocks.find((b: any) => b.block_id === 'draft_message');
     expect(body.elements[0].elements[0].text).toBe('@channel deploy done & @here');
   });
 

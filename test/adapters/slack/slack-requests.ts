@@ -149,3 +149,15 @@ export function eventCallback(kind: 'im' | 'mention', o: EventOptions): SlackPos
 function form(payload: unknown): SlackPost {
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
 }
+
+/**
+ * The same request as Socket Mode carries it: an envelope's `payload` is the
+ * parsed object — the slash command's fields, the interactivity payload, the
+ * event_callback — where HTTP carries a signed form or JSON body.
+ */
+export function socketPayload(post: SlackPost): Record<string, unknown> {
+  if (post.contentType === 'application/json') return JSON.parse(post.body) as Record<string, unknown>;
+  const form = new URLSearchParams(post.body);
+  const payload = form.get('payload');
+  return payload === null ? Object.fromEntries(form) : (JSON.parse(payload) as Record<string, unknown>);
+}

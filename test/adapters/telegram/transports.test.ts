@@ -116,6 +116,6 @@ describe('long polling mode', () => {
     }
     const polls = tg.callsTo('getUpdates').length;
     expect(polls).toBeGreaterThan(0);
-    expect(tg.callsTo('getUpdates').at(-1)!.payload.allowed_updates).toEqual(['message', 'callback_query']);
+    expect(tg.callsTo('getUpdates').at(-1)!.payload.allowed_updates).toEqual(['message', 'callback_query', 'my_chat_member']);
   });
 });

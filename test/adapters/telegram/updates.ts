@@ -85,3 +85,23 @@ export function replyTo(p: Person, botMessage: ShownMessage, text: string): Upda
   Object.assign(u.message.reply_to_message, { message_id: botMessage.messageId, chat: chatOf(botMessage.chatId, p), text: botMessage.text });
   return withIds(u);
 }
+
+/** The bot as the fake Bot API's getMe describes it. */
+const BOT_USER: User = { id: 123456789, is_bot: true, first_name: 'relaybot', username: 'relaybot_test_bot' };
+
+/**
+ * `my_chat_member`: the bot's own status in a chat changed, by `p`. In a
+ * private chat `kicked` means blocked; in the group `left` or `kicked` means
+ * removed; `member` means (re)added.
+ */
+export function botMembership(p: Person, chatId: number, status: 'member' | 'left' | 'kicked'): Update {
+  return withIds({
+    my_chat_member: {
+      chat: chatOf(chatId, p),
+      from: user(p),
+      date: 1735732900,
+      old_chat_member: { user: BOT_USER, status: status === 'member' ? 'left' : 'member' },
+      new_chat_member: status === 'kicked' ? { user: BOT_USER, status, until_date: 0 } : { user: BOT_USER, status },
+    },
+  });
+}

@@ -6,6 +6,7 @@ import { encodeCardRef } from '../card-ref.js';
 import { renderCardMessage } from '../render-card.js';
 import { postToResponseUrl } from '../response-url.js';
 import { escapeMrkdwn } from '../slack-text.js';
+import { postOrExplain, tellPrivately } from './channel-refusal.js';
 import { tellEphemeral, unexpected, type ListenerDeps } from './listener-deps.js';
 
 /**
@@ -23,11 +24,11 @@ export async function draftAndShow(deps: ListenerDeps, input: MessageInput, plac
   try {
     reply = await deps.bot.handleMessage(input);
   } catch (err) {
-    await showText(deps, place, unexpected(deps, err, 'drafting'));
+    await showText(deps, place, input.actor.userId, unexpected(deps, err, 'drafting'));
     return;
   }
   if (!reply.draft) {
-    await showText(deps, place, reply.text);
+    await showText(deps, place, input.actor.userId, reply.text);
     return;
   }
   let refusal: unknown = 'the response_url refused it';
@@ -46,23 +47,18 @@ async function withdraw(deps: ListenerDeps, draft: Draft, user: string, place: R
   const reason = typeof refusal === 'string' ? refusal : describe(refusal);
   deps.logger.warn({ err: reason, draftId: draft.id }, 'could not post a draft card; the draft is withdrawn');
   await deps.bot.withdrawUnshown(draft, `slack: ${reason}`);
-  const channel = place.channel;
-  try {
-    await deps.client.chat.postEphemeral({ channel, user, text: WITHDRAWN, ...thread(place.kind === 'thread' ? place.threadTs : undefined) });
-  } catch {
-    // Not in that channel (or it is gone): a DM always reaches a workspace member.
-    await deps.client.chat.postMessage({ channel: user, text: WITHDRAWN }).catch((err: unknown) => {
-      deps.logger.warn({ err: describe(err), draftId: draft.id }, 'could not tell the requester that the draft was withdrawn');
-    });
-  }
+  await tellPrivately(deps, { user, channel: place.channel, threadTs: place.kind === 'thread' ? place.threadTs : undefined }, WITHDRAWN);
 }
 
-async function showText(deps: ListenerDeps, place: ReplyPlace, text: string): Promise<void> {
+async function showText(deps: ListenerDeps, place: ReplyPlace, user: string, text: string): Promise<void> {
   if (place.kind === 'command') {
     await postToResponseUrl(place.responseUrl, { response_type: 'ephemeral', replace_original: true, text: escapeMrkdwn(text) }, deps.logger);
     return;
   }
-  await deps.client.chat.postMessage({ channel: place.channel, text: escapeMrkdwn(text), ...thread(place.threadTs) });
+  // A mention in a channel the bot has left (or that is gone): the person hears why instead of nothing.
+  await postOrExplain(deps, { user, channel: place.channel, threadTs: place.threadTs }, () =>
+    deps.client.chat.postMessage({ channel: place.channel, text: escapeMrkdwn(text), ...thread(place.threadTs) }),
+  );
 }
 
 /** Post the draft's card; false (or a throw) when Slack would not take it. */

@@ -4,6 +4,7 @@ import type { ConversationRef } from '../../../core/send-request.js';
 import { NOT_ALLOWED, slackActor } from '../people.js';
 import { escapeMrkdwn, slackTextToPlain } from '../slack-text.js';
 import { parseSubcommand, runSubcommand } from '../subcommands.js';
+import { postOrExplain } from './channel-refusal.js';
 import { draftAndShow, type ReplyPlace } from './drafting.js';
 import { tellEphemeral, unexpected, type ListenerDeps } from './listener-deps.js';
 
@@ -36,17 +37,24 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const e = event as unknown as ChatEvent;
     if (e.channel_type !== 'im') return;
     // Edits, deletions, joins, file shares… and other bots (ignoreSelf covers only us) are not requests.
-    if (e.subtype || e.bot_id || !e.user) return;
+    if (e.subtype || e.bot_id || !e.user || isSlackSystemUser(e.user)) return;
     // A DM is one conversation at top level (so "to whom?" can be answered without a thread); a thread is its own.
     await handle(deps, e, body as Envelope, context.botUserId, { kind: 'thread', channel: e.channel, threadTs: e.thread_ts });
   });
 
   app.event('app_mention', async ({ event, body, context }) => {
     const e = event as unknown as ChatEvent;
-    if (e.subtype || e.bot_id || !e.user) return;
+    if (e.subtype || e.bot_id || !e.user || isSlackSystemUser(e.user)) return;
     await handle(deps, e, body as Envelope, context.botUserId, { kind: 'thread', channel: e.channel, threadTs: e.thread_ts ?? e.ts });
   });
 }
+
+/**
+ * Slack itself (Slackbot, `USLACKBOT`) writes notices into a DM with the app —
+ * reminders, "you were added to…" — with no subtype and no bot_id, so they look
+ * like a person's words; answering them would draft from Slack's own text.
+ */
+const isSlackSystemUser = (user: string): boolean => user.startsWith('USLACK');
 
 async function handle(
   deps: ListenerDeps,
@@ -78,11 +86,12 @@ async function handle(
       answer = escapeMrkdwn(unexpected(deps, err, `${sub.kind} in a message`));
     }
     // History and contacts are personal or workspace data: in a channel only the asker sees them.
-    if (e.channel_type === 'im') {
-      await deps.client.chat.postMessage({ channel: e.channel, text: answer, ...(place.threadTs ? { thread_ts: place.threadTs } : {}) });
-    } else {
-      await deps.client.chat.postEphemeral({ channel: e.channel, user, text: answer, ...(place.threadTs ? { thread_ts: place.threadTs } : {}) });
-    }
+    const threadTs = place.threadTs ? { thread_ts: place.threadTs } : {};
+    await postOrExplain(deps, { user, channel: e.channel, threadTs: place.threadTs }, () =>
+      e.channel_type === 'im'
+        ? deps.client.chat.postMessage({ channel: e.channel, text: answer, ...threadTs })
+        : deps.client.chat.postEphemeral({ channel: e.channel, user, text: answer, ...threadTs }),
+    );
     return;
   }
   await draftAndShow(deps, { actor, conversation, text }, place);

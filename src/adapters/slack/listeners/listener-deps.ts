@@ -6,6 +6,7 @@ import type { CardUpdater } from '../card-updater.js';
 import { describe } from '../card-updater.js';
 import { postToResponseUrl } from '../response-url.js';
 import { escapeMrkdwn } from '../slack-text.js';
+import { tellPrivately } from './channel-refusal.js';
 
 /** The app's use cases and ports the Slack adapter works with. */
 export interface SlackPorts {
@@ -43,16 +44,8 @@ export async function tellEphemeral(deps: ListenerDeps, target: EphemeralTarget,
     if (ok) return;
   }
   if (!target.channel) return;
-  try {
-    await deps.client.chat.postEphemeral({
-      channel: target.channel,
-      user: target.user,
-      text: safe,
-      ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
-    });
-  } catch (err) {
-    deps.logger.warn({ err: describe(err) }, 'could not send an ephemeral slack message');
-  }
+  // In the channel if Slack lets us; a DM when the bot is not in it (or it is gone).
+  await tellPrivately(deps, { channel: target.channel, user: target.user, threadTs: target.threadTs }, text);
 }
 
 /** Log a listener's unexpected failure (no stack to the user) and return the sentence to show instead. */
