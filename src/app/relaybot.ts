@@ -192,13 +192,8 @@ export class RelayBot {
    * nobody sees, so relaybot withdraws it, and the audit says why. Returns
    * null when the draft was no longer pending.
    */
-  async withdrawUnshown(draft: Pick<Draft, 'id' | 'version'>, reason: string): Promise<Draft | null> {
-    return this.deps.stores.drafts.cancel(draft.id, draft.version, null, this.deps.clock.now(), {
-      actor: null,
-      action: 'draft.cancelled',
-      draftId: draft.id,
-      details: { reason: 'card_not_shown', detail: reason },
-    });
+  withdrawUnshown(draft: Pick<Draft, 'id' | 'version'>, detail: string): Promise<Draft | null> {
+    return this.withdraw(draft, 'card_not_shown', detail, this.deps.clock.now());
   }
 
   /**
@@ -211,15 +206,20 @@ export class RelayBot {
     const pending = await this.deps.stores.drafts.listPendingInChat(where.platform, where.chatId, now);
     const withdrawn: Draft[] = [];
     for (const draft of pending) {
-      const cancelled = await this.deps.stores.drafts.cancel(draft.id, draft.version, null, now, {
-        actor: null,
-        action: 'draft.cancelled',
-        draftId: draft.id,
-        details: { reason, detail },
-      });
+      const cancelled = await this.withdraw(draft, reason, detail, now);
       if (cancelled) withdrawn.push(cancelled);
     }
     return withdrawn;
+  }
+
+  /** Cancelled by relaybot itself (actor null), if still pending at the version it has; audited with why. */
+  private withdraw(draft: Pick<Draft, 'id' | 'version'>, reason: string, detail: string, now: Date): Promise<Draft | null> {
+    return this.deps.stores.drafts.cancel(draft.id, draft.version, null, now, {
+      actor: null,
+      action: 'draft.cancelled',
+      draftId: draft.id,
+      details: { reason, detail },
+    });
   }
 
   /**
