@@ -11,7 +11,7 @@
  * Type checking stays where it was (`npm run typecheck`, CI).
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -46,13 +46,15 @@ async function transpiled() {
   }
   const out = join(CACHE, key.digest('hex').slice(0, 16));
   if (!existsSync(join(out, 'main.js'))) {
+    // Fails with the errno (EACCES, EROFS…) on a read-only install, before esbuild tries.
+    mkdirSync(CACHE, { recursive: true });
+    accessSync(CACHE, constants.W_OK);
     // Built aside and renamed into place, so a second start at the same moment never runs half a tree.
     const staging = `${out}.${process.pid}`;
     const typescript = files.filter((file) => file.endsWith('.ts'));
     await build({ entryPoints: typescript, outdir: staging, outbase: SRC, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
     // Everything else (the console's files, migrations, the PGlite worker and initdb image) sits beside it as in src/.
     cpSync(SRC, staging, { recursive: true, filter: (path) => !path.endsWith('.ts') });
-    mkdirSync(CACHE, { recursive: true });
     forgetOldBuilds();
     try {
       renameSync(staging, out);
@@ -64,4 +66,16 @@ async function transpiled() {
   return join(out, 'main.js');
 }
 
-await import(pathToFileURL(await transpiled()).href);
+/** The cache cannot be written (a read-only install): run the TypeScript through tsx's loader as before. */
+const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+let entry;
+try {
+  entry = pathToFileURL(await transpiled()).href;
+} catch (error) {
+  if (!READ_ONLY.has(error?.code)) throw error;
+  console.error(`relaybot: cannot write ${CACHE} (${error.code}); running TypeScript through tsx instead (about 50 MiB more memory)`);
+  (await import('tsx/esm/api')).register();
+  entry = pathToFileURL(join(SRC, 'main.ts')).href;
+}
+await import(entry);
