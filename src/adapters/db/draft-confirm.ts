@@ -105,9 +105,9 @@ async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Co
 
 /**
  * One statement for the round: each draft still pending at the version its
- * approver saw → confirmed (by whom,
- * when), its outbox job (due at once, no attempt yet) and its audit event —
- * written only for the drafts the UPDATE matched.
+ * approver saw → confirmed (by whom, when), its outbox job (due at once, no
+ * attempt yet) and its audit event — written only for the drafts the UPDATE
+ * matched.
  */
 async function decideAndQueue(tx: AppTx, key: AuditKey, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
   const values = calls.map((c) => ({
