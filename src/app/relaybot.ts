@@ -299,8 +299,8 @@ export class RelayBot {
     return draft;
   }
 
-  private async refuse(draft: Draft, actor: Actor, action: string, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
-    this.metrics.decision(action as DecisionAction, 'refused');
+  private async refuse(draft: Draft, actor: Actor, action: DecisionAction, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
+    this.metrics.decision(action, 'refused');
     await this.deps.stores.audit.append({ actor, action: 'decision.refused', draftId: draft.id, details: { attempted: action, reason, ...extra } });
   }
 
