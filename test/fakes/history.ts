@@ -5,7 +5,7 @@
  * Used by the query-plan test and by the benchmark's history run.
  */
 import type { AuditKey } from '../../src/adapters/db/audit-key.js';
-import { eventMac } from '../../src/adapters/db/audit-hash.js';
+import { auditJsonFields } from '../../src/adapters/db/audit-log.js';
 import type { Platform } from '../../src/core/send-request.js';
 
 export interface HistoryOptions {
@@ -54,11 +54,6 @@ export async function seedHistory(query: Query, options: HistoryOptions): Promis
       ) s
     ) d`;
   // Their events: created, then the decision, then (for sends) the claim and the outcome.
-  const eventColumns = `e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id as draft_id`;
-  const events = (table: string) => `
-    insert into ${table} (at, actor_platform, actor_user_id, actor_name, action, draft_id, details${table === 'audit_events' ? ', prev_hash, hash' : ''})
-    select ${eventColumns}, '{"seeded":true}'::jsonb${table === 'audit_events' ? ", 'seed', 'seed'" : ''}
-    ${eventSource}`;
   const eventSource = `
     from drafts d cross join lateral (values
       (d.created_at, d.requester_platform, d.requester_user_id, d.requester_name, 'draft.created'),
@@ -69,15 +64,19 @@ export async function seedHistory(query: Query, options: HistoryOptions): Promis
     ) as e(at, actor_platform, actor_user_id, actor_name, action)
     where d.id like $1 and e.action is not null
     order by e.at`;
-  const addEvents = async (pattern: string) => {
-    if (options.audit === 'chained' || !options.auditKey) return query(events(options.audit === 'pending' ? 'audit_pending' : 'audit_events'), [pattern]);
-    // Signed as the server signs (MAC over the stored content), then inserted in batches.
-    const { rows } = await query(`select ${eventColumns} ${eventSource}`, [pattern]);
+  const addEvents = async (pattern: string): Promise<void> => {
+    if (options.audit === 'chained') {
+      await query(`insert into audit_events (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, prev_hash, hash)
+        select e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id, '{"seeded":true}'::jsonb, 'seed', 'seed' ${eventSource}`, [pattern]);
+      return;
+    }
+    // Pending events are signed as the server signs them (the sealer refuses any other), then inserted in batches.
+    const key = options.auditKey;
+    if (!key) throw new Error('seedHistory: pending audit events need the server\'s auditKey');
+    const { rows } = await query(`select e.at, e.actor_platform, e.actor_user_id, e.actor_name, e.action, d.id as draft_id ${eventSource}`, [pattern]);
     const signed = rows.map((row) => {
-      const at = new Date(row.at as string | Date);
-      const actor = row.actor_platform === null ? null : { platform: row.actor_platform as Platform, userId: String(row.actor_user_id), ...(row.actor_name == null ? {} : { name: String(row.actor_name) }) };
-      const details = { seeded: true };
-      return { ...row, at: at.toISOString(), details, mac: eventMac(options.auditKey!, { at, actor, action: String(row.action), draftId: String(row.draft_id), details }) };
+      const actor = row.actor_platform === null ? null : { platform: row.actor_platform as Platform, userId: String(row.actor_user_id), name: (row.actor_name as string | null) ?? undefined };
+      return auditJsonFields(key, { actor, action: String(row.action), draftId: String(row.draft_id), details: { seeded: true } }, new Date(row.at as string | Date));
     });
     for (let i = 0; i < signed.length; i += SIGNED_BATCH) {
       await query(
@@ -87,7 +86,6 @@ export async function seedHistory(query: Query, options: HistoryOptions): Promis
         [JSON.stringify(signed.slice(i, i + SIGNED_BATCH))],
       );
     }
-    return { rows: [] };
   };
   // One row in 20 expired undecided: seed enough rows that `drafts` of them were decided.
   const rows = Math.ceil((options.drafts * 20) / 19) + 1;
