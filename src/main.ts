@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
+import { shutdownTracing } from './app/tracing.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
 
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
       runtime.worker.stop(SHUTDOWN_GRACE_MS),
     ]);
     await runtime.close(0);
+    // The last spans (deliveries finished during the grace period) are exported before the process ends.
+    await shutdownTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -10,6 +10,8 @@ import { assertStorable, assertStorableActor, isStorable } from '../core/storabl
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
+import { currentTraceparent, draftAttributes, inSpan, linksTo, recordError, sessionAttributes, setContent } from './tracing.js';
+import { trace } from '@opentelemetry/api';
 import { understand } from './understanding.js';
 
 export interface RelayBotStores {
@@ -81,7 +83,15 @@ export class RelayBot {
 
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
   handleMessage(input: MessageInput): Promise<AgentReply> {
-    return this.limitMessages(() => this.draftFromWords(input));
+    // One span per request in words (its trace is the draft's "first trace"); it includes the wait for a free slot.
+    const attributes = { ...sessionAttributes(input.actor, input.conversation), 'relaybot.platform': input.conversation.platform };
+    return inSpan('relaybot.message', { attributes }, async (span) => {
+      setContent(span, { 'relaybot.message.text': input.text });
+      const reply = await this.limitMessages(() => this.draftFromWords(input));
+      if (reply.draft) span.setAttributes(draftAttributes(reply.draft));
+      if (reply.refused) span.setAttribute('relaybot.refused', reply.refused);
+      return reply;
+    });
   }
 
   private async draftFromWords(input: MessageInput): Promise<AgentReply> {
@@ -95,7 +105,7 @@ export class RelayBot {
       assertMaySend(policy, input.actor);
       const started = performance.now();
       const scope = contactScope(input.conversation);
-      const understood = await understand(
+      const understood = await inSpan('relaybot.understand', { attributes: { 'relaybot.interpreter': this.deps.interpreter.name } }, () => understand(
         {
           interpreter: this.deps.interpreter,
           contacts: stores.contacts,
@@ -104,30 +114,38 @@ export class RelayBot {
           defaultRegion: this.deps.defaultRegion,
         },
         { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text },
-      );
+      ));
       this.metrics.interpretDuration(this.deps.interpreter.name, (performance.now() - started) / 1000);
       if (understood.kind === 'reply') return { text: understood.text, draft: null };
 
-      const request = validateSendRequest(understood.request, this.deps.defaultRegion);
-      // The contact book is consulted only when the policy restricts recipients to it.
-      const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
-      assertAllowed(policy, request, isContact);
-      assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
+      const request = await inSpan('relaybot.policy', { attributes: { 'relaybot.channel': understood.request.channel } }, async (span) => {
+        setContent(span, { 'relaybot.message.to': understood.request.to, 'relaybot.message.body': understood.request.text });
+        const valid = validateSendRequest(understood.request, this.deps.defaultRegion);
+        // The contact book is consulted only when the policy restricts recipients to it.
+        const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, valid.channel, valid.to)));
+        assertAllowed(policy, valid, isContact);
+        assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, valid.channel, valid.to, now), now);
+        return valid;
+      });
+      // The request's trace, kept with the draft: its decision and deliveries link back to it.
+      const traceparent = currentTraceparent();
 
-      const draft = await stores.drafts.create(
-        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
+      const draft = await inSpan('relaybot.draft.write', { attributes: { 'relaybot.channel': request.channel } }, () => stores.drafts.create(
+        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000, traceparent },
         now,
         {
           actor: input.actor,
           action: 'draft.created',
           details: { request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact },
         },
-      );
+      ));
       this.metrics.draftCreated(draft.channel);
       const ask = policy.approval.mode === 'four-eyes' ? 'An approver must press Send' : 'Check it and press Send';
       return { text: `Here is your draft. ${ask} — nothing goes out before that.`, draft };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      const active = trace.getActiveSpan();
+      if (active) recordError(active, error);
       await stores.audit.append({
         actor: input.actor,
         action: 'request.refused',
@@ -149,7 +167,11 @@ export class RelayBot {
    * concurrent confirms wins, and only if the draft is still that version.
    * Throws AppError for everyone else.
    */
-  async confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
+  confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisionSpan('confirm', id, () => this.confirmNow(id, actor, seen));
+  }
+
+  private async confirmNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
     const draft = await this.loadDecidable(id, actor, 'confirm', seen);
     const version = seen ?? draft.version;
@@ -166,12 +188,17 @@ export class RelayBot {
     }
     if (!confirmed) return this.lost(id, actor, 'confirm', version);
     this.metrics.decision('confirm', 'ok');
+    this.observeApprovalWait('confirm', confirmed);
     this.deps.onConfirmed?.(confirmed);
     return confirmed;
   }
 
   /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
-  async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+  cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisionSpan('cancel', id, () => this.cancelNow(id, actor, seen));
+  }
+
+  private async cancelNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const draft = await this.loadDecidable(id, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
@@ -182,6 +209,7 @@ export class RelayBot {
     });
     if (!cancelled) return this.lost(id, actor, 'cancel', version);
     this.metrics.decision('cancel', 'ok');
+    this.observeApprovalWait('cancel', cancelled);
     this.redrawElsewhere(cancelled, actor);
     return cancelled;
   }
@@ -227,7 +255,11 @@ export class RelayBot {
    * when omitted, the current one); its version goes up by one. The result is
    * validated and policy-checked again; the audit keeps before and after.
    */
-  async edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
+  edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
+    return this.decisionSpan('edit', id, () => this.editNow(id, actor, patch, seen));
+  }
+
+  private async editNow(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
     const draft = await this.loadDecidable(id, actor, 'edit', seen);
     const version = seen ?? draft.version;
@@ -281,6 +313,10 @@ export class RelayBot {
     assertStorableActor(actor);
     const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
+    // The decision's span (in the click's own trace) links to the trace the draft was made in.
+    const span = trace.getActiveSpan();
+    span?.addLinks(linksTo(draft.traceparent));
+    span?.setAttributes(draftAttributes(draft));
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
       await this.refuse(draft, actor, action, refusal);
@@ -297,6 +333,17 @@ export class RelayBot {
     }
     if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, action, seen);
     return draft;
+  }
+
+  /** A decision is a span of the click's trace, linked (in loadDecidable) to the draft's first trace. */
+  private decisionSpan(action: DecisionAction, id: string, decide: () => Promise<Draft>): Promise<Draft> {
+    return inSpan('relaybot.decision', { attributes: { 'relaybot.draft.id': id, 'relaybot.decision': action } }, decide);
+  }
+
+  /** Draft → decision: how long people take to approve (or cancel). */
+  private observeApprovalWait(action: 'confirm' | 'cancel', draft: Draft): void {
+    const decidedAt = draft.decidedAt ?? this.deps.clock.now();
+    this.metrics.approvalWait?.(action, Math.max(0, decidedAt.getTime() - draft.createdAt.getTime()) / 1000);
   }
 
   private async refuse(draft: Draft, actor: Actor, action: DecisionAction, reason: string, extra: Record<string, unknown> = {}): Promise<void> {

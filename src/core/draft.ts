@@ -47,6 +47,8 @@ export interface Draft extends SendRequest {
   relayMessageId: string | null;
   failureReason: string | null;
   attempts: number;
+  /** W3C traceparent of the request that drafted it (set only when tracing is on). */
+  traceparent?: string;
 }
 
 /** A pending draft past its expiry can no longer be decided, even before the sweeper marks it. */

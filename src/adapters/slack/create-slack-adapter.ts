@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js';
 import type { Notifier } from '../../core/ports.js';
 import { boltLogger } from './bolt-logger.js';
 import { CardUpdater, describe } from './card-updater.js';
+import { traceSlackRequests } from './trace-requests.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { registerEditModal } from './listeners/edit-modal.js';
@@ -90,6 +91,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     isAllowed: makeAllowCheck(deps.allowedUsers),
     nameOf: makeNameResolver(app.client),
   };
+  app.use(traceSlackRequests);
   registerCommand(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerEditModal(app, listenerDeps);

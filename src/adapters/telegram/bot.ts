@@ -16,6 +16,7 @@ import { onBotMembership } from './membership.js';
 import { handleEditReply, handleRequest } from './requests.js';
 import { loggableError, scrubTokenFromErrors } from './safe-errors.js';
 import { say } from './say.js';
+import { traceTelegramUpdates } from './trace-updates.js';
 
 export { COMMANDS };
 
@@ -37,6 +38,7 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
 
   const prompts = new EditPrompts(deps.conversations, deps.clock);
 
+  bot.use(traceTelegramUpdates);
   // Before the filter below, which lets only people's messages and presses through.
   bot.on('my_chat_member', (ctx) => onBotMembership(ctx, deps));
   bot.use(async (ctx, next) => {

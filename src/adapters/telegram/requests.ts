@@ -3,6 +3,7 @@ import { buildCard } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
 import type { Draft, DraftPatch } from '../../core/draft.js';
 import { contactScope } from '../../app/conversation-keys.js';
+import { draftAttributes, inSpan } from '../../app/tracing.js';
 import { formatCardRef, parseCardRef } from './card-ref.js';
 import { syncCard } from './card-sync.js';
 import type { TelegramAdapterDeps } from './deps.js';
@@ -31,7 +32,8 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
   const card = renderCard(buildCard(reply.draft, deps.clock.now()));
   let sent;
   try {
-    sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
+    const attributes = { ...draftAttributes(reply.draft), 'relaybot.platform': 'telegram' };
+    sent = await inSpan('relaybot.card.post', { attributes }, () => say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup }));
   } catch (error) {
     await withdrawUnshown(ctx, deps, reply.draft, error);
     return;

@@ -1,4 +1,5 @@
 import type { AgentReply, MessageInput } from '../../../app/relaybot.js';
+import { draftAttributes, inSpan } from '../../../app/tracing.js';
 import { buildCard } from '../../../core/card.js';
 import type { Draft } from '../../../core/draft.js';
 import { describe } from '../card-updater.js';
@@ -33,7 +34,9 @@ export async function draftAndShow(deps: ListenerDeps, input: MessageInput, plac
   }
   let refusal: unknown = 'the response_url refused it';
   try {
-    if (await showCard(deps, reply.draft, reply.text, place)) return;
+    const draft = reply.draft;
+    const attributes = { ...draftAttributes(draft), 'relaybot.platform': 'slack' };
+    if (await inSpan('relaybot.card.post', { attributes }, () => showCard(deps, draft, reply.text, place))) return;
   } catch (err) {
     refusal = err;
   }
