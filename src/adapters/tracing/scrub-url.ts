@@ -9,7 +9,7 @@ import type { Span } from '@opentelemetry/api';
 import { REDACTED } from '../db/redact.js';
 
 /** A path segment long and mixed enough to be a token (draft ids and API method names stay readable). */
-const TOKEN_SEGMENT = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_:.~-]{16,}$/;
+const TOKEN_SEGMENT = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_:.~%-]{16,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function scrubPath(path: string): string {
