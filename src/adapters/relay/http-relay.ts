@@ -62,9 +62,15 @@ export function createHttpRelay(options: HttpRelayOptions): Relay {
       // A client span of its own whose context the relay receives as W3C traceparent (nothing is added with tracing off).
       const attributes = { 'http.request.method': 'POST', 'server.address': endpoint.hostname, 'url.full': `${endpoint.origin}${endpoint.pathname}` };
       return inSpan('POST', { kind: SpanKind.CLIENT, attributes }, async (span) => {
-        const result = await sendOnce(message);
-        span.setAttribute('http.response.status_code', result.status);
-        return result;
+        try {
+          const result = await sendOnce(message);
+          span.setAttribute('http.response.status_code', result.status);
+          return result;
+        } catch (error) {
+          const status = error instanceof AppError ? error.details?.status : undefined;
+          if (typeof status === 'number') span.setAttribute('http.response.status_code', status);
+          throw error;
+        }
       });
     },
   };
