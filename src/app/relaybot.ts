@@ -10,8 +10,7 @@ import { assertStorable, assertStorableActor, isStorable } from '../core/storabl
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
-import { currentTraceparent, draftAttributes, inSpan, linksTo, recordError, sessionAttributes, setContent } from './tracing.js';
-import { trace } from '@opentelemetry/api';
+import { currentTraceparent, draftAttributes, inSpan, linkActiveSpanToDraft, recordErrorOnActiveSpan, sessionAttributes, setContent } from './tracing.js';
 import { understand } from './understanding.js';
 
 export interface RelayBotStores {
@@ -144,8 +143,7 @@ export class RelayBot {
       return { text: `Here is your draft. ${ask} — nothing goes out before that.`, draft };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const active = trace.getActiveSpan();
-      if (active) recordError(active, error);
+      recordErrorOnActiveSpan(error);
       await stores.audit.append({
         actor: input.actor,
         action: 'request.refused',
@@ -314,9 +312,7 @@ export class RelayBot {
     const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
     // The decision's span (in the click's own trace) links to the trace the draft was made in.
-    const span = trace.getActiveSpan();
-    span?.addLinks(linksTo(draft.traceparent));
-    span?.setAttributes(draftAttributes(draft));
+    linkActiveSpanToDraft(draft);
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
       await this.refuse(draft, actor, action, refusal);

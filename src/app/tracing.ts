@@ -56,6 +56,20 @@ export function recordError(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: code });
 }
 
+/** Record an error (a refusal the caller turns into a sentence) on whichever span is active. */
+export function recordErrorOnActiveSpan(error: unknown): void {
+  const span = trace.getActiveSpan();
+  if (span) recordError(span, error);
+}
+
+/** Link the active span to the trace the draft was made in, and name the draft on it. */
+export function linkActiveSpanToDraft(draft: Pick<Draft, 'id' | 'channel' | 'version' | 'requester' | 'conversation' | 'traceparent'>): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  span.addLinks(linksTo(draft.traceparent));
+  span.setAttributes(draftAttributes(draft));
+}
+
 /** The W3C traceparent of the active span, to store with a draft; null when tracing is off or nothing is active. */
 export function currentTraceparent(): string | null {
   const carrier: Record<string, string> = {};
