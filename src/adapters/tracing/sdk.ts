@@ -12,8 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
-import { configureContentCapture, onTracingShutdown } from '../../app/tracing.js';
-import { redactText } from '../db/redact.js';
+import { onTracingShutdown } from '../../app/tracing.js';
 import { readTracingConfig, type TracingConfig } from './config.js';
 import { scrubClientSpan } from './scrub-url.js';
 
@@ -65,7 +64,6 @@ export async function startTracing(config: TracingConfig = readTracingConfig()):
     ],
   });
   sdk.start();
-  configureContentCapture(config.captureContent, redactText);
   onTracingShutdown(() => sdk.shutdown());
 }
 
