@@ -157,7 +157,7 @@ describe('Slack: request authenticity', () => {
   it('fails start() with one clear line when Slack refuses the bot token', async () => {
     bed.slack.failNext('auth.test', 'invalid_auth');
     const adapter = createSlackAdapter({
-      bot: bed.app.bot, drafts: bed.app.stores.drafts, contacts: bed.app.stores.contacts, dedupe: bed.app.stores.dedupe,
+      bot: bed.app.bot,
       clock: bed.clock, logger: silentLogger, botToken: 'xoxb-revoked', signingSecret: 'x', apiUrl: bed.slack.apiUrl,
     });
     await expect(adapter.start()).rejects.toThrow('SLACK_BOT_TOKEN: Slack did not accept it (slack api: invalid_auth).');
