@@ -5,12 +5,15 @@ import type {
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import type { Actor, ConversationRef } from '../core/send-request.js';
+import { buildCard } from '../core/card.js';
+import { safeErrorText } from '../safe-error.js';
 import { Cards } from './cards.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { Contacts } from './contacts.js';
 import { Conversations } from './conversations.js';
 import { Decisions } from './decisions.js';
 import { draftFromWords } from './drafting.js';
+import type { FrontEnd } from './front-end.js';
 
 export interface RelayBotStores {
   drafts: DraftStore;
@@ -96,6 +99,27 @@ export class RelayBot {
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
   handleMessage(input: MessageInput): Promise<AgentReply> {
     return this.limitMessages(() => draftFromWords(this.deps, this.metrics, input));
+  }
+
+  /**
+   * The whole drafting flow for a front-end that posts cards as messages:
+   * understand the words, post the draft's card in the conversation, record
+   * where it lives. A card that cannot be posted withdraws its draft (nobody
+   * can approve what nobody sees) and the answer says so.
+   */
+  async draftAndShow(frontEnd: FrontEnd, input: MessageInput): Promise<AgentReply> {
+    const reply = await this.handleMessage(input);
+    if (!reply.draft) return reply;
+    try {
+      const ref = await frontEnd.postCard(input.conversation, buildCard(reply.draft, this.now()));
+      await this.cards.record(reply.draft.id, ref);
+      return { ...reply, draft: { ...reply.draft, cardRef: ref } };
+    } catch (err) {
+      const reason = safeErrorText(err);
+      this.deps.logger?.warn({ err: reason, draftId: reply.draft.id }, 'could not post a draft card; the draft is withdrawn');
+      const withdrawn = await this.withdrawUnshown(reply.draft, `${frontEnd.platform}: ${reason}`);
+      return { text: 'I could not show you the draft card, so I cancelled that draft; nothing was sent. Ask again.', draft: withdrawn, refused: 'unavailable:card' };
+    }
   }
 
   getDraft(id: string): Promise<Draft | null> {
