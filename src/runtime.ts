@@ -9,7 +9,7 @@ import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
 import { Maintenance } from './app/maintenance.js';
-import { NotifierRouter } from './app/notifier-router.js';
+import { Cards } from './app/cards.js';
 import { RelayBot } from './app/relaybot.js';
 import type { Config } from './config.js';
 import type { Clock, Interpreter, Logger, Metrics, Relay } from './core/ports.js';
@@ -37,8 +37,8 @@ export interface Runtime {
   interpreter: Interpreter;
   clock: Clock;
   bot: RelayBot;
-  /** Front-ends register here so delivery outcomes reach the card that drafted. */
-  notifier: NotifierRouter;
+  /** Cards: front-ends attach here so every change (delivery, expiry, another front-end's edit) reaches the card that drafted. */
+  notifier: Cards;
   worker: DeliveryWorker;
   sweeper: ExpirySweeper;
   /** Hourly housekeeping (old inbound event ids); main starts it. */
@@ -85,7 +85,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
-  const notifier = new NotifierRouter();
+  const notifier = new Cards({ drafts: stores.drafts, clock, logger });
   const worker = new DeliveryWorker(
     { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },
     overrides.worker,
@@ -100,6 +100,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     logger,
     onConfirmed: () => worker.kick(),
     notifier,
+    cards: notifier,
   });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance(

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
-import { channelSchema, CHANNELS } from '../core/send-request.js';
-import { validateSendRequest } from '../core/validation.js';
+import { channelFromWord, Contacts } from '../app/contacts.js';
+import { CHANNELS } from '../core/send-request.js';
 import type { SavedCheckpoint } from '../core/ports.js';
 import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.js';
 import { openConfiguredDatabase } from '../runtime.js';
@@ -21,6 +21,7 @@ const USAGE = `usage: relaybot <command>
   audit checkpoint                      print the chain's signed head, one JSON line {seq, hash, at, mac}
   audit tail [--draft ID] [--limit N]   show the latest audit entries (default 20)
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
+  contacts remove NAME                  delete a contact [--scope S] (exit 1 when there was none)
   contacts list                         list contacts [--scope S] (default: global)
   help                                  this text`;
 
@@ -88,19 +89,31 @@ async function dispatch(
     return 0;
   }
   const scope = values.scope ?? GLOBAL_SCOPE;
+  // The same contact book rules (name, address, audit) as every chat front-end; the operator is the audit's actor null.
+  const contactBook = new Contacts({ contacts: stores.contacts, clock: { now: () => new Date() }, defaultRegion: region });
   if (command === 'contacts' && sub === 'add') {
     const [name, channelWord, ...addressParts] = rest;
     const address = addressParts.join(' ');
     if (!name || !channelWord || !address) throw new UsageError('contacts add needs NAME CHANNEL ADDRESS');
-    const channel = channelSchema.safeParse(channelWord.toLowerCase());
-    if (!channel.success) throw new UsageError(`"${channelWord}" is not a channel; use one of ${CHANNELS.join(', ')}`);
-    const normalised = validateSendRequest({ channel: channel.data, to: address, text: '-', subject: null }, region).to;
-    const contact = await stores.contacts.save(scope, name, channel.data, normalised, new Date());
+    if (!channelFromWord(channelWord)) throw new UsageError(`"${channelWord}" is not a channel; use one of ${CHANNELS.join(', ')}`);
+    const saved = await contactBook.save(null, { scope }, name, channelWord, address);
+    if (!saved.ok) {
+      console.error(`relaybot: ${saved.sentence}`);
+      return 2;
+    }
+    const { contact } = saved;
     console.log(`saved ${contact.name}: ${contact.channel} ${contact.address} (scope ${contact.scope})`);
     return 0;
   }
+  if (command === 'contacts' && sub === 'remove') {
+    const name = rest.join(' ');
+    if (!name) throw new UsageError('contacts remove needs NAME');
+    const removed = await contactBook.remove(null, { scope }, name);
+    console.log(removed > 0 ? `removed ${name} (scope ${scope})` : `no contact called ${name} in scope ${scope}`);
+    return removed > 0 ? 0 : 1;
+  }
   if (command === 'contacts' && sub === 'list') {
-    const contacts = await stores.contacts.list(scope);
+    const contacts = await contactBook.list({ scope });
     if (contacts.length === 0) console.log(`no contacts in scope ${scope}`);
     for (const c of contacts) console.log(`${c.name}\t${c.channel}\t${c.address}\t(${c.scope})`);
     return 0;

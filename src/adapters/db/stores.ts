@@ -28,7 +28,7 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     drafts: createDraftStore(db, auditSealer, auditKey),
     deliveries: createDeliveryQueue(db, auditSealer, auditKey),
     audit: createAuditLog(db, auditSealer, auditKey),
-    contacts: createContactBook(db),
+    contacts: createContactBook(db, { key: auditKey, sealer: auditSealer }),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
     auditSealer,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AppError } from '../../core/errors.js';
-import type { AuditLog, Clock, Logger } from '../../core/ports.js';
+import type { Clock, Logger } from '../../core/ports.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
 import { auditRoute } from './audit-route.js';
@@ -14,7 +14,6 @@ import { requestMetrics } from './request-metrics.js';
 
 export interface WebAppDeps {
   bot: RelayBot;
-  audit: AuditLog;
   metrics: PrometheusMetrics;
   logger: Logger;
   /** WEB_API_TOKEN: when set, `/api/*` needs `Authorization: Bearer <token>`. */
@@ -25,8 +24,8 @@ export interface WebAppDeps {
   /** Longest a `/api/chat` request may take, ms. Default 60 000. */
   chatTimeoutMs?: number | undefined;
   /**
-   * Mount more routes on the same app (Bolt's ExpressReceiver router,
-   * grammY's webhook). Called after the built-in routes and before the final
+   * Mount more routes on the same app (the front-ends' `mount`: Bolt's
+   * ExpressReceiver router, grammY's webhook). Called after the built-in routes and before the final
    * 404 and error handlers, so errors there also get the no-stack-trace answer.
    */
   mount?: ((app: express.Express) => void) | undefined;
@@ -106,7 +105,7 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   });
   app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
-  app.get('/api/audit', auditRoute(deps.audit));
+  app.get('/api/audit', auditRoute(deps.bot));
   app.use('/api', apiNotFound);
 
   app.use(
