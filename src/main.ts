@@ -10,6 +10,8 @@ import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
+import { inboxRoutes } from './adapters/web/inbox-route.js';
+import { mcpRouter } from './adapters/mcp/mcp-route.js';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
 
   const frontEnds: (Stoppable & { start(): Promise<void> })[] = [];
   const routes: ((app: Express) => void)[] = [];
-  const started: string[] = ['web console'];
+  const started: string[] = ['web console', `MCP (POST /mcp${env.AGENT_TOKENS ? `, ${env.AGENT_TOKENS.length} agent token(s)` : ', loopback only as agent:local'})`];
 
   // Front-end SDKs are loaded only when configured (memory: Bolt and grammY are not small).
   if (env.SLACK_BOT_TOKEN) {
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     });
     if (slack.router) routes.push((app) => app.use(slack.router!));
     notifier.register('slack', slack.notifier);
+    runtime.agentCards.register('slack', slack.channelCards);
     frontEnds.push(slack);
     started.push(env.SLACK_APP_TOKEN ? 'Slack (Socket Mode)' : 'Slack (POST /slack/events)');
   }
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     });
     if (telegram.webhook) routes.push((app) => app.post('/telegram/webhook', express.json({ limit: '1mb' }), telegram.webhook!));
     notifier.register('telegram', telegram.notifier);
+    runtime.agentCards.register('telegram', telegram.chatCards);
     frontEnds.push(telegram);
     started.push(env.TELEGRAM_WEBHOOK_SECRET ? 'Telegram (POST /telegram/webhook)' : 'Telegram (long polling)');
   }
@@ -72,6 +76,8 @@ async function main(): Promise<void> {
   const app = createWebApp({
     bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
     mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
+    mcp: mcpRouter({ requests: runtime.agentRequests, policy: config.policy, logger, agentTokens: env.AGENT_TOKENS }),
+    apiRoutes: inboxRoutes({ pending: stores.pendingDrafts, policy: config.policy, clock }),
   });
 
   let server: Server;

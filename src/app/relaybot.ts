@@ -49,6 +49,10 @@ export interface MessageInput {
   text: string;
   /** Where a draft's card will be shown, when the front-end knows before drafting (saves an update later). */
   cardRef?: string;
+  /** A structured request (an agent's tool call): used as the proposal instead of understanding `text`. */
+  request?: SendRequest;
+  /** Why the requester asks (agents); stored with the draft, shown on its cards, audited. */
+  reason?: string;
 }
 
 /** What the agent answers to one message: always a sentence, and a draft when one was made. */
@@ -92,10 +96,11 @@ export class RelayBot {
     assertStorable('conversation', input.conversation.chatId);
     try {
       assertStorable('text', input.text);
+      assertStorable('reason', input.reason ?? null);
       assertMaySend(policy, input.actor);
       const started = performance.now();
       const scope = contactScope(input.conversation);
-      const understood = await understand(
+      const understood = input.request ? { kind: 'request' as const, request: input.request, viaContact: false } : await understand(
         {
           interpreter: this.deps.interpreter,
           contacts: stores.contacts,
@@ -115,12 +120,17 @@ export class RelayBot {
       assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
 
       const draft = await stores.drafts.create(
-        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
+        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
         now,
         {
           actor: input.actor,
           action: 'draft.created',
-          details: { request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact },
+          details: {
+            request,
+            interpreter: input.request ? 'structured' : this.deps.interpreter.name,
+            viaContact: understood.viaContact,
+            ...(input.reason ? { reason: input.reason } : {}),
+          },
         },
       );
       this.metrics.draftCreated(draft.channel);

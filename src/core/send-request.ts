@@ -29,7 +29,8 @@ export const sendRequestSchema = z.object({
 export type SendRequest = { channel: Channel; to: string; text: string; subject: string | null };
 
 /** What a person is, across platforms. `platform:userId` is the stable key. */
-export type Platform = 'slack' | 'telegram' | 'web' | 'cli';
+/** `agent`: an AI agent asking over MCP (`agent:<name>`); it requests, it never decides. */
+export type Platform = 'slack' | 'telegram' | 'web' | 'cli' | 'agent';
 export interface Actor {
   platform: Platform;
   userId: string;

@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { AppError } from '../../core/errors.js';
 import type { Notifier } from '../../core/ports.js';
 import { boltLogger } from './bolt-logger.js';
+import type { CardChannel } from '../../app/agent-cards.js';
 import { CardUpdater, describe } from './card-updater.js';
+import { slackChannelCards } from './channel-cards.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { registerEditModal } from './listeners/edit-modal.js';
@@ -33,6 +35,8 @@ export interface SlackAdapter {
   router: Router | null;
   /** Register with the NotifierRouter as `slack`: redraws a card when its draft changes. */
   notifier: Notifier;
+  /** Posts cards into channels that did not ask (agents' drafts to `agents.notify`); register with AgentCards as `slack`. */
+  channelCards: CardChannel;
   /** Verifies the token (auth.test) and, in Socket Mode, connects. Call before traffic arrives. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -123,6 +127,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   return {
     router,
     notifier: updater,
+    channelCards: slackChannelCards(app.client, deps.clock),
     async start() {
       await ensureInitialized();
       if (!socketMode || connected) return;

@@ -4,7 +4,9 @@ import type { RequestHandler } from 'express';
 import { webhookCallback, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger, Notifier } from '../../core/ports.js';
+import type { CardChannel } from '../../app/agent-cards.js';
 import { COMMANDS, createTelegramBot } from './bot.js';
+import { telegramChatCards } from './chat-cards.js';
 import type { TelegramAdapterDeps } from './deps.js';
 import { createTelegramNotifier } from './notifier.js';
 import { loggableError } from './safe-errors.js';
@@ -17,6 +19,8 @@ export interface TelegramAdapter {
   webhook: RequestHandler | null;
   /** Edits a draft's card when it changes; register it for platform 'telegram'. */
   notifier: Notifier;
+  /** Posts cards into chats that did not ask (agents' drafts to `agents.notify`); register with AgentCards as `telegram`. */
+  chatCards: CardChannel;
   /** Set the command menu; in polling mode (no webhookSecret) also drop any webhook and start @grammyjs/runner. */
   start(): Promise<void>;
   /** Stop polling and wait for updates in flight. */
@@ -87,6 +91,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   return {
     webhook,
     notifier,
+    chatCards: telegramChatCards(bot.api, deps.clock),
     async start() {
       await bot.init();
       await bot.api.setMyCommands([...COMMANDS]);
