@@ -110,7 +110,10 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
+  const chat = chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 });
+  app.post('/api/chat', chat);
+  // The same route under the path AI SDK examples use.
+  app.post('/api/chat/build', chat);
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
   app.get('/api/audit', auditRoute(deps.audit));
   if (deps.apiRoutes) app.use(deps.apiRoutes);
