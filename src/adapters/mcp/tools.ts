@@ -7,7 +7,8 @@
  * internals. There is no tool to approve or edit: a person does that.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AgentDraftStatus, AgentRequests } from '../../app/agent-requests.js';
 import { AppError, userMessage } from '../../core/errors.js';
@@ -75,6 +76,30 @@ function sentence(s: AgentDraftStatus): string {
   }
 }
 
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * While a long wait runs, tell a client that asked for progress (a
+ * `progressToken`) every 10 s, so one using `resetTimeoutOnProgress` does not
+ * give up on a wait it asked for (the SDK client's default timeout is 60 s).
+ */
+async function withProgress<T>(extra: ToolExtra, totalSeconds: number, work: () => Promise<T>): Promise<T> {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return work();
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const progress = Math.min(totalSeconds, Math.round((Date.now() - started) / 1000));
+    void extra
+      .sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total: totalSeconds, message: 'waiting for a person to decide' } })
+      .catch(() => {});
+  }, 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agent: Actor): void {
   const { requests, policy, logger } = deps;
 
@@ -105,7 +130,7 @@ export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agen
           ...(input.reason?.trim() ? { reason: input.reason.trim() } : {}),
         });
         const status = input.wait_seconds
-          ? await requests.waitForOutcome(agent, draft.id, input.wait_seconds, extra.signal)
+          ? await withProgress(extra, input.wait_seconds, () => requests.waitForOutcome(agent, draft.id, input.wait_seconds!, extra.signal))
           : await requests.describe(draft);
         const notified = policy.agents.notify.filter((d) => d === 'web' || d.includes(':'));
         return result({ ...status, approvers: policy.agents.approvers, notified }, sentence(status));
