@@ -163,6 +163,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       'WARNING: a real relay is configured and the policy has no recipient allowlist — anyone allowed to draft can message any number or address. Set "recipients" (or "contactsOnly") in POLICY_FILE.',
     );
   }
+  if (env.AGENT_TOKENS && policy.agents.approvers.length === 0) {
+    warnings.push('AGENT_TOKENS is set but the policy lists no agents.approvers: agents can ask, but nobody can approve their drafts, so they expire. Set "agents.approvers" in POLICY_FILE.');
+  }
   if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_ALLOWED_USERS?.length) {
     warnings.push('Telegram is on but TELEGRAM_ALLOWED_USERS is empty: the bot answers everyone with "this bot is private" until you list user ids.');
   }

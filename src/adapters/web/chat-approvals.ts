@@ -110,7 +110,10 @@ export async function answerApprovals(deps: AnswerApprovalsDeps, stream: UIMessa
       decided.push({ toolCallId: response.toolCallId, draft });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      stream.write({ type: 'tool-output-error', toolCallId: response.toolCallId, errorText: error.message });
+      // The same answer sent again (a retried request): report the outcome it already had.
+      const already = await deps.bot.getDraft(response.draftId);
+      if (already && sameDecision(already, response, actor)) decided.push({ toolCallId: response.toolCallId, draft: already });
+      else stream.write({ type: 'tool-output-error', toolCallId: response.toolCallId, errorText: error.message });
     }
   }
   for (const { toolCallId, draft } of decided) {
@@ -121,4 +124,10 @@ export async function answerApprovals(deps: AnswerApprovalsDeps, stream: UIMessa
     }
     stream.write({ type: 'tool-output-available', toolCallId, output: outcome(current ?? draft, deps.clock.now()) });
   }
+}
+
+/** Was this draft already decided by `actor`, at the answered version, the way the answer says? */
+function sameDecision(draft: Draft, response: ApprovalResponse, actor: Actor): boolean {
+  if (!draft.decidedBy || actorKey(draft.decidedBy) !== actorKey(actor) || draft.version !== response.version) return false;
+  return response.approved ? draft.status !== 'cancelled' && draft.status !== 'pending' && draft.status !== 'expired' : draft.status === 'cancelled';
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpRelay } from '../../../src/adapters/relay/index.js';
 import { startFakeRelay, type FakeRelay } from '../../fakes/relay-server.js';
 import { until } from '../../reliability/support.js';
-import { chatBody, postJson, startWebFixture, type WebFixture } from './web-fixture.js';
+import { chatBody, postJson, readEvents, startWebFixture, type WebFixture } from './web-fixture.js';
 
 /** The smallest ChatState: what useChat keeps in React state, kept in an array. */
 class ArrayState<M> {
@@ -77,6 +77,26 @@ describe('AI SDK tool approval on /api/chat', () => {
     // The outcome was appended to the same assistant message; no new draft was made for the approval round.
     expect(chat.messages.filter((m) => m.role === 'assistant')).toHaveLength(1);
     expect((await web.bot.history({ platform: 'web', userId: 'dana' })).filter((d) => d.conversation.chatId === 'ai6-approve')).toHaveLength(1);
+
+    // The same approval sent again (a retried request) reports the outcome; nothing is sent twice.
+    const retried = await postJson(`${web.base}/api/chat`, {
+      id: 'ai6-approve',
+      userId: 'dana',
+      messages: [
+        chat.messages[0],
+        { id: 'a-retry', role: 'assistant', parts: [{ type: 'tool-send_message', toolCallId: asked!.toolCallId, state: 'approval-responded', input: asked!.input, approval: { id: `${draftId}:1`, approved: true } }] },
+      ],
+    });
+    const events = (await readEvents(retried)) as { type?: string; output?: unknown }[];
+    expect(events.find((e) => e.type === 'tool-output-available')).toMatchObject({ toolCallId: asked!.toolCallId, output: { status: 'sent', decidedBy: 'web:dana' } });
+    expect(relay.requests.filter((r) => r.body?.to === '+15557770001')).toHaveLength(1);
+    // Someone else answering it is refused with the sentence.
+    const stranger = await postJson(`${web.base}/api/chat`, {
+      id: 'ai6-approve',
+      userId: 'mallory',
+      messages: [{ id: 'a-x', role: 'assistant', parts: [{ type: 'tool-send_message', toolCallId: 'x', state: 'approval-responded', input: {}, approval: { id: `${draftId}:1`, approved: false } }] }],
+    });
+    expect(((await readEvents(stranger)) as { type?: string; errorText?: string }[]).find((e) => e.type === 'tool-output-error')?.errorText).toBe('Only dana, who asked for this message, can cancel it.');
   });
 
   it('cancels the exact version when the approval is denied; nothing is sent', async () => {
