@@ -120,7 +120,7 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
     try {
       // Asked again for an answer already given (the last message is the assistant's, or regenerate()):
       // show the draft that answer made, never a second one for the same request.
-      const repeat = last.role === 'assistant' || parsed.data.trigger === 'regenerate-message' ? await pendingDraftOf(deps.bot, actor, parsed.data.id) : undefined;
+      const repeat = last.role === 'assistant' || parsed.data.trigger === 'regenerate-message' ? await pendingDraftOf(deps.bot, actor, parsed.data.id, deps.clock.now()) : undefined;
       reply = repeat
         ? { text: 'This request already has a draft; here it is again. Nothing goes out before it is approved.', draft: repeat }
         : last.role === 'assistant'
@@ -152,7 +152,7 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
 }
 
 /** The person's latest draft in this chat that still waits for a decision, if any. */
-async function pendingDraftOf(bot: RelayBot, actor: Actor, chatId: string): Promise<Draft | undefined> {
+async function pendingDraftOf(bot: RelayBot, actor: Actor, chatId: string, now: Date): Promise<Draft | undefined> {
   const recent = await bot.history(actor, 5);
-  return recent.find((d) => d.conversation.platform === 'web' && d.conversation.chatId === chatId && d.status === 'pending');
+  return recent.find((d) => d.conversation.platform === 'web' && d.conversation.chatId === chatId && d.status === 'pending' && d.expiresAt > now);
 }
