@@ -1,8 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import type { AgentToken } from '../../config.js';
 import type { Actor } from '../../core/send-request.js';
-import { tokenMatches } from '../web/bearer-auth.js';
+
+// Hashing both sides first gives equal-length buffers, so the comparison leaks neither characters nor length.
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const tokenMatches = (expected: string, presented: string): boolean => timingSafeEqual(digest(expected), digest(presented));
 
 /** The agent a request to `/mcp` speaks for, set by `agentAuth` in `res.locals.agent`. */
 export const LOCAL_AGENT: Actor = { platform: 'agent', userId: 'local' };
