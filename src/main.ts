@@ -10,6 +10,8 @@ import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
+import { inboxRoutes } from './adapters/web/inbox-route.js';
+import { mcpRouter } from './adapters/mcp/mcp-route.js';
 
 /** A registry entry: when the configuration asks for a front-end, and how to load its factory. */
 interface FrontEndEntry {
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
   const app = createWebApp({
     bot, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
     mount: (web) => frontEnds.forEach((frontEnd) => frontEnd.mount?.(web)),
+    mcp: mcpRouter({ requests: runtime.agentRequests, policy: config.policy, logger, agentTokens: env.AGENT_TOKENS }),
+    apiRoutes: inboxRoutes({ inbox: runtime.inbox, clock }),
   });
 
   let server: Server;
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   const relay = runtime.relay.dryRun ? 'dry-run relay (nothing is really sent)' : `relay at ${env.RELAY_BASE_URL}`;
   console.log(
     `relaybot is running at http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${(server.address() as { port: number }).port}\n` +
-      `  storage: ${storage}\n  delivery: ${relay}\n  understanding: ${runtime.interpreter.name}\n  front-ends: ${['web console', ...frontEnds.map((f) => f.description)].join(', ')}`,
+      `  storage: ${storage}\n  delivery: ${relay}\n  understanding: ${runtime.interpreter.name}\n  front-ends: ${['web console', mcpDescription(env), ...frontEnds.map((f) => f.description)].join(', ')}`,
   );
 
   let stopping = false;
@@ -120,6 +124,10 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+function mcpDescription(env: Config['env']): string {
+  return `MCP (POST /mcp${env.AGENT_TOKENS ? `, ${env.AGENT_TOKENS.length} agent token(s)` : ', loopback only as agent:local'})`;
 }
 
 function fail(line: string): never {

@@ -64,7 +64,7 @@ export class Cards implements Notifier {
   /** Bring the draft's card to the draft's stored state (`draft` as known, or its id). */
   async sync(known: Draft | string, options: SyncOptions = {}): Promise<void> {
     const id = typeof known === 'string' ? known : known.id;
-    let draft = typeof known === 'string' ? await this.deps.drafts.get(id) : known;
+    const draft = typeof known === 'string' ? await this.deps.drafts.get(id) : known;
     if (!draft) return;
     const platform = draft.conversation.platform;
     const frontEnd = this.frontEnds.get(platform);
@@ -74,21 +74,44 @@ export class Cards implements Notifier {
       this.deps.logger.info({ draftId: id, status: draft.status }, 'the draft has no card to update');
       return;
     }
-    let last = options.force ? undefined : this.shown.get(id);
+    await this.drawUntilStable(frontEnd, ref, draft, options.force);
+  }
+
+  /** The front-end that draws `platform`'s cards here, when one is attached (agents' cards are posted through it). */
+  frontEndFor(platform: Platform): FrontEnd | undefined {
+    return this.frontEnds.get(platform);
+  }
+
+  /**
+   * A card a draft has besides its own (an agent's draft in the approvers'
+   * channels): the same algorithm at that reference. False when no front-end
+   * here draws `platform`.
+   */
+  async syncAt(platform: Platform, ref: string, draft: Draft): Promise<boolean> {
+    const frontEnd = this.frontEnds.get(platform);
+    if (!frontEnd) return false;
+    await this.drawUntilStable(frontEnd, ref, draft);
+    return true;
+  }
+
+  private async drawUntilStable(frontEnd: FrontEnd, ref: string, known: Draft, force = false): Promise<void> {
+    const key = `${known.id}\n${ref}`;
+    let last = force ? undefined : this.shown.get(key);
+    let draft: Draft | null = known;
     for (let round = 0; draft && round < MAX_ROUNDS; round++) {
       const card = buildCard(draft, this.deps.clock.now());
-      const fingerprint = `${ref}\n${JSON.stringify(card)}`;
+      const fingerprint = JSON.stringify(card);
       if (fingerprint === last) return;
       if (!(await frontEnd.editCard(ref, card))) return;
-      this.remember(id, fingerprint);
+      this.remember(key, fingerprint);
       last = fingerprint;
-      draft = await this.deps.drafts.get(id);
+      draft = await this.deps.drafts.get(known.id);
     }
   }
 
-  private remember(id: string, fingerprint: string): void {
-    this.shown.delete(id);
-    this.shown.set(id, fingerprint);
+  private remember(key: string, fingerprint: string): void {
+    this.shown.delete(key);
+    this.shown.set(key, fingerprint);
     if (this.shown.size > REMEMBERED) {
       const oldest = this.shown.keys().next().value;
       if (oldest !== undefined) this.shown.delete(oldest);

@@ -16,10 +16,12 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
   assertStorable('conversation', input.conversation.chatId);
   try {
     assertStorable('text', input.text);
+    assertStorable('reason', input.reason ?? null);
     assertMaySend(policy, input.actor);
     const started = performance.now();
     const scope = contactScope(input.conversation);
-    const understood = await understand(
+    // An agent's structured request is its proposal as is; words go through understanding like anyone's.
+    const understood = input.request ? { kind: 'request' as const, request: input.request, viaContact: false } : await understand(
       {
         interpreter: deps.interpreter,
         contacts: stores.contacts,
@@ -39,12 +41,17 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
 
     const draft = await stores.drafts.create(
-      { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
+      { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
       now,
       {
         actor: input.actor,
         action: 'draft.created',
-        details: { request, interpreter: deps.interpreter.name, viaContact: understood.viaContact },
+        details: {
+          request,
+          interpreter: input.request ? 'structured' : deps.interpreter.name,
+          viaContact: understood.viaContact,
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
       },
     );
     metrics.draftCreated(draft.channel);

@@ -4,7 +4,7 @@ import type {
   AuditEntry, AuditFilter, AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Interpreter, Logger, Metrics, Notifier,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
-import type { Actor, ConversationRef } from '../core/send-request.js';
+import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
 import { buildCard } from '../core/card.js';
 import { safeErrorText } from '../safe-error.js';
 import { Cards } from './cards.js';
@@ -53,6 +53,10 @@ export interface MessageInput {
   text: string;
   /** Where a draft's card will be shown, when the front-end knows before drafting (saves an update later). */
   cardRef?: string;
+  /** A structured request (an agent's tool call): used as the proposal instead of understanding `text`. */
+  request?: SendRequest;
+  /** Why the requester asks (agents); stored with the draft, shown on its cards, audited. */
+  reason?: string;
 }
 
 /** What the agent answers to one message: always a sentence, and a draft when one was made. */

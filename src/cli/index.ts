@@ -12,6 +12,7 @@ import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.
 import { openConfiguredDatabase } from '../runtime.js';
 import { CheckpointFileError, readCheckpointFile } from './checkpoint-file.js';
 import { formatAuditEntry, formatVerified } from './format.js';
+import { runMcpBridge } from './mcp-bridge.js';
 
 const USAGE = `usage: relaybot <command>
 
@@ -23,6 +24,8 @@ const USAGE = `usage: relaybot <command>
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
   contacts remove NAME                  delete a contact [--scope S] (exit 1 when there was none)
   contacts list                         list contacts [--scope S] (default: global)
+  mcp --url URL                         bridge stdio to relaybot's /mcp (for MCP clients that only start stdio
+                                        servers); the agent token, if any, comes from RELAYBOT_AGENT_TOKEN
   help                                  this text`;
 
 class UsageError extends Error {}
@@ -31,11 +34,23 @@ async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { draft: { type: 'string' }, limit: { type: 'string' }, checkpoint: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, draft: { type: 'string' }, limit: { type: 'string' }, checkpoint: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === 'mcp') {
+    // Needs no database or server configuration: only where relaybot answers.
+    let url: URL;
+    try {
+      url = new URL(values.url ?? '');
+    } catch {
+      throw new UsageError('mcp needs --url, e.g. --url http://127.0.0.1:3000/mcp');
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new UsageError('--url must be an http(s) URL');
+    await runMcpBridge(url, process.env.RELAYBOT_AGENT_TOKEN?.trim() || undefined);
     return 0;
   }
   const known = ['migrate', 'audit', 'contacts'];

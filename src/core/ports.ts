@@ -88,6 +88,8 @@ export interface NewDraft extends SendRequest {
   conversation: ConversationRef;
   /** Where its card will be shown, when that is known before drafting (a Slack response_url). */
   cardRef?: string | null;
+  /** Why the requester (an agent) asks, shown on every card. */
+  reason?: string | null;
   /** Time to live from `now`, in milliseconds. */
   ttlMs: number;
 }

@@ -26,6 +26,7 @@ export function toDraft(row: DraftRow): Draft {
     relayMessageId: row.relayMessageId,
     failureReason: row.failureReason,
     attempts: row.attempts,
+    reason: row.reason,
   };
 }
 

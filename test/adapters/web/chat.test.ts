@@ -26,7 +26,7 @@ describe('POST /api/chat', () => {
 
     const events = await readEvents(res);
     const parts = events.filter((e): e is Part => typeof e === 'object');
-    expect(parts.map((p) => p.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-draft', 'finish']);
+    expect(parts.map((p) => p.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-draft', 'tool-input-available', 'tool-approval-request', 'finish']);
     expect(events.at(-1)).toBe('[DONE]');
     expect(typeof parts[0]!.messageId).toBe('string');
 
