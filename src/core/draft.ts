@@ -49,6 +49,8 @@ export interface Draft extends SendRequest {
   attempts: number;
   /** W3C traceparent of the request that drafted it (set only when tracing is on). */
   traceparent?: string;
+  /** Why the requester (an agent) wants this sent, in its own words; shown on every card and audited. */
+  reason?: string | null;
 }
 
 /** A pending draft past its expiry can no longer be decided, even before the sweeper marks it. */

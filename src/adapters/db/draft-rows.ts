@@ -1,5 +1,6 @@
 /** Mapping between the `drafts` table and the core `Draft`. */
 import type { Draft, DraftStatus } from '../../core/draft.js';
+import type { AuditEventInput } from '../../core/ports.js';
 import type { Actor, Channel, Platform } from '../../core/send-request.js';
 import { getTableColumns } from 'drizzle-orm';
 import { drafts, type DraftRow } from './schema.js';
@@ -27,6 +28,7 @@ export function toDraft(row: DraftRow): Draft {
     attempts: row.attempts,
     // Only when there is one, so a draft made with tracing off reads exactly as before.
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+    reason: row.reason,
   };
 }
 
@@ -57,3 +59,6 @@ export function draftFromSql(raw: Record<string, unknown>): Draft {
 }
 
 const columnKeys = new Map(Object.entries(getTableColumns(drafts)).map(([key, column]) => [column.name, key]));
+
+/** The audit event, about this draft unless the caller named another. */
+export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput & { draftId: string } => ({ ...audit, draftId: audit.draftId ?? draftId });

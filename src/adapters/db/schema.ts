@@ -57,6 +57,8 @@ export const drafts = pgTable(
     attempts: integer('attempts').notNull().default(0),
     // W3C traceparent of the request that drafted it, so decisions and deliveries (any replica, after a restart) link to that trace.
     traceparent: text('traceparent'),
+    // Why an agent asked for this send (its own words); null for people's drafts.
+    reason: text('reason'),
   },
   (t) => [
     check(
@@ -201,3 +203,22 @@ export const inboundEvents = pgTable(
 );
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
 export type NewInboundEventRow = typeof inboundEvents.$inferInsert;
+
+/**
+ * Every card a draft has beyond its requester's own (`drafts.card_ref`): an agent's
+ * draft is posted to each `agents.notify` destination, and each card must show the
+ * outcome. `ref` is the platform's card reference (`slack|msg:<channel>:<ts>`,
+ * `telegram|<chat id>:<message id>`). Deleted with the draft.
+ */
+export const draftCards = pgTable(
+  'draft_cards',
+  {
+    draftId: text('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    ref: text('ref').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'draft_cards_pkey', columns: [t.draftId, t.ref] })],
+);
+export type DraftCardRow = typeof draftCards.$inferSelect;

@@ -2,6 +2,8 @@
 import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
+import type { DraftCards, PendingDrafts } from '../../core/agent-ports.js';
+import { createDraftCards, createPendingDrafts } from './agent-drafts.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
 import { createConversationStore } from './conversation-store.js';
@@ -16,6 +18,9 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  /** The extra cards of agents' drafts, and the pending lists of the web inbox. */
+  draftCards: DraftCards;
+  pendingDrafts: PendingDrafts;
   /** Links committed audit events into the chain; flush it before closing the database. */
   auditSealer: AuditSealer;
 }
@@ -28,9 +33,11 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     drafts: createDraftStore(db, auditSealer, auditKey),
     deliveries: createDeliveryQueue(db, auditSealer, auditKey),
     audit: createAuditLog(db, auditSealer, auditKey),
-    contacts: createContactBook(db),
+    contacts: createContactBook(db, { key: auditKey, sealer: auditSealer }),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    draftCards: createDraftCards(db),
+    pendingDrafts: createPendingDrafts(db),
     auditSealer,
   };
 }

@@ -1,8 +1,7 @@
 import type { AgentReply, MessageInput } from '../../../app/relaybot.js';
-import { draftAttributes, inSpan } from '../../../app/tracing.js';
 import { buildCard } from '../../../core/card.js';
 import type { Draft } from '../../../core/draft.js';
-import { describe } from '../card-updater.js';
+import { describe } from '../slack-errors.js';
 import { encodeCardRef } from '../card-ref.js';
 import { renderCardMessage } from '../render-card.js';
 import { postToResponseUrl } from '../response-url.js';
@@ -35,8 +34,7 @@ export async function draftAndShow(deps: ListenerDeps, input: MessageInput, plac
   let refusal: unknown = 'the response_url refused it';
   try {
     const draft = reply.draft;
-    const attributes = { ...draftAttributes(draft), 'relaybot.platform': 'slack' };
-    if (await inSpan('relaybot.card.post', { attributes }, () => showCard(deps, draft, reply.text, place))) return;
+    if (await deps.bot.cards.posting(draft, 'slack', () => showCard(deps, draft, reply.text, place))) return;
   } catch (err) {
     refusal = err;
   }
@@ -97,10 +95,19 @@ async function postAsMessage(
   threadTs: string | undefined,
   message: ReturnType<typeof renderCardMessage>,
 ): Promise<void> {
+  const ref = await postCardMessage(deps, channel, threadTs, message);
+  if (ref) await deps.bot.cards.record(draft.id, ref);
+}
+
+/** Post a card as a message (DM, thread, channel); returns where it lives, or null when Slack did not say. */
+export async function postCardMessage(
+  deps: Pick<ListenerDeps, 'client'>,
+  channel: string,
+  threadTs: string | undefined,
+  message: ReturnType<typeof renderCardMessage>,
+): Promise<string | null> {
   const posted = await deps.client.chat.postMessage({ channel, ...message, ...thread(threadTs) });
-  if (posted.ts && posted.channel) {
-    await deps.drafts.setCardRef(draft.id, encodeCardRef({ kind: 'message', channel: posted.channel, ts: posted.ts }));
-  }
+  return posted.ts && posted.channel ? encodeCardRef({ kind: 'message', channel: posted.channel, ts: posted.ts }) : null;
 }
 
 const thread = (threadTs: string | undefined) => (threadTs ? { thread_ts: threadTs } : {});
