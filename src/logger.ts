@@ -1,4 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { activeTraceId } from './app/tracing.js';
+import { tracingEnabled } from './adapters/tracing/config.js';
 import { safeError, safeMessage } from './safe-error.js';
 
 /**
@@ -12,6 +14,8 @@ export function createLogger(level: string, destination?: DestinationStream): Pi
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'relaybot' },
+    // With tracing on, a line logged inside a request carries its trace id, so logs and traces meet.
+    ...(tracingEnabled() ? { mixin: () => { const traceId = activeTraceId(); return traceId ? { trace_id: traceId } : {}; } } : {}),
     serializers: { err: (value: unknown) => safeError(value), error: (value: unknown) => safeError(value) },
     hooks: {
       logMethod(args, method) {

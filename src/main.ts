@@ -8,6 +8,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
+import { configureContentCapture, shutdownTracing } from './app/tracing.js';
+import { readTracingConfig, tracingEnabled } from './adapters/tracing/config.js';
+import { redactText } from './adapters/db/redact.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
 import { inboxRoutes } from './adapters/web/inbox-route.js';
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
   const { env } = config;
   const logger = createLogger(env.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn({}, warning);
+
+  // OTEL_CAPTURE_CONTENT: content on spans, masked as the audit log masks secrets (the SDK itself was started by start.mjs).
+  if (tracingEnabled()) configureContentCapture(readTracingConfig().captureContent, redactText);
 
   const metrics = createPrometheusMetrics();
   let runtime: Runtime;
@@ -102,6 +108,8 @@ async function main(): Promise<void> {
       runtime.worker.stop(SHUTDOWN_GRACE_MS),
     ]);
     await runtime.close(0);
+    // The last spans (deliveries finished during the grace period) are exported before the process ends.
+    await shutdownTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -78,4 +78,20 @@ try {
   (await import('tsx/esm/api')).register();
   entry = pathToFileURL(join(SRC, 'main.ts')).href;
 }
+// OpenTelemetry only when an OTLP endpoint is set (otherwise nothing of the SDK is loaded). It starts
+// before main imports express and pg, so its instrumentations can patch them.
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+  const sibling = (path) => new URL(`${path}${entry.endsWith('.ts') ? '.ts' : '.js'}`, entry).href;
+  const { readTracingConfig, tracingEnabled } = await import(sibling('./adapters/tracing/config'));
+  if (tracingEnabled()) {
+    let config;
+    try {
+      config = readTracingConfig();
+    } catch (error) {
+      console.error(`relaybot: ${error.message}`);
+      process.exit(1);
+    }
+    await (await import(sibling('./adapters/tracing/sdk'))).startTracing(config);
+  }
+}
 await import(entry);

@@ -10,7 +10,7 @@ export interface AgentCardsDeps {
   /** Where each agent draft's cards were posted (`platform|ref`), so any replica redraws all of them. */
   cards: DraftCards;
   /** The front-ends attached here post and draw the cards (the same contract people's cards use). */
-  frontEnds: Pick<Cards, 'frontEndFor' | 'syncAt'>;
+  frontEnds: Pick<Cards, 'frontEndFor' | 'syncAt' | 'posting'>;
   clock: Clock;
   logger: Logger;
   /** `agents.notify` from the policy: `slack:<channel>`, `telegram:<chat>`, `web`. */
@@ -45,7 +45,7 @@ export class AgentCards implements Notifier {
         continue;
       }
       try {
-        const ref = await frontEnd.postCard({ platform, chatId: chat }, buildCard(draft, now));
+        const ref = await this.deps.frontEnds.posting(draft, platform, () => frontEnd.postCard({ platform, chatId: chat }, buildCard(draft, now)));
         await this.deps.cards.add(draft.id, `${platform}|${ref}`, now);
         shown.push(destination);
       } catch (err) {

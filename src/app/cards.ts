@@ -4,6 +4,7 @@ import type { Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
 import type { Platform } from '../core/send-request.js';
 import { safeErrorText } from '../safe-error.js';
 import type { FrontEnd } from './front-end.js';
+import { draftAttributes, inSpan } from './tracing.js';
 
 /** Edits per sync at most: each round means the draft changed again while we drew it. */
 const MAX_ROUNDS = 4;
@@ -45,6 +46,15 @@ export class Cards implements Notifier {
   /** Record where a draft's card lives, so any replica can redraw it. The one place a card reference is stored. */
   record(draftId: string, ref: string): Promise<void> {
     return this.deps.drafts.setCardRef(draftId, ref);
+  }
+
+  /**
+   * Post a draft's card — `post` is the front-end's own call (a message, an
+   * ephemeral reply, a card in an approvers' channel) — as a `relaybot.card.post`
+   * span of the request's trace. Throws what `post` threw.
+   */
+  posting<T>(draft: Draft, platform: Platform, post: () => Promise<T>): Promise<T> {
+    return inSpan('relaybot.card.post', { attributes: { ...draftAttributes(draft), 'relaybot.platform': platform } }, post);
   }
 
   /** Notifier port: the delivery worker, the sweeper or another front-end changed the draft. Throws what the platform threw. */

@@ -7,6 +7,7 @@ import { assertStorableActor, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope } from './conversation-keys.js';
 import type { RelayBotDeps } from './relaybot.js';
+import { inSpan, linkActiveSpanToDraft } from './tracing.js';
 
 export type DecisionAction = 'confirm' | 'cancel' | 'edit';
 
@@ -30,7 +31,11 @@ export class Decisions {
    * concurrent confirms wins, and only if the draft is still that version.
    * Throws AppError for everyone else.
    */
-  async confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
+  confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisionSpan('confirm', id, () => this.confirmNow(id, actor, seen));
+  }
+
+  private async confirmNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
     const draft = await this.loadDecidable(id, actor, 'confirm', seen);
     const version = seen ?? draft.version;
@@ -47,12 +52,17 @@ export class Decisions {
     }
     if (!confirmed) return this.lost(id, actor, 'confirm', version);
     this.metrics.decision('confirm', 'ok');
+    this.observeApprovalWait('confirm', confirmed);
     this.deps.onConfirmed?.(confirmed);
     return confirmed;
   }
 
   /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
-  async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+  cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisionSpan('cancel', id, () => this.cancelNow(id, actor, seen));
+  }
+
+  private async cancelNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const draft = await this.loadDecidable(id, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
@@ -63,6 +73,7 @@ export class Decisions {
     });
     if (!cancelled) return this.lost(id, actor, 'cancel', version);
     this.metrics.decision('cancel', 'ok');
+    this.observeApprovalWait('cancel', cancelled);
     this.redrawElsewhere(cancelled, actor);
     return cancelled;
   }
@@ -108,7 +119,11 @@ export class Decisions {
    * when omitted, the current one); its version goes up by one. The result is
    * validated and policy-checked again; the audit keeps before and after.
    */
-  async edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
+  edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
+    return this.decisionSpan('edit', id, () => this.editNow(id, actor, patch, seen));
+  }
+
+  private async editNow(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
     const { stores, clock, policy } = this.deps;
     const draft = await this.loadDecidable(id, actor, 'edit', seen);
     const version = seen ?? draft.version;
@@ -158,6 +173,8 @@ export class Decisions {
     assertStorableActor(actor);
     const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
+    // The decision's span (in the click's own trace) links to the trace the draft was made in.
+    linkActiveSpanToDraft(draft);
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
       await this.refuse(draft, actor, action, refusal);
@@ -174,6 +191,17 @@ export class Decisions {
     }
     if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, action, seen);
     return draft;
+  }
+
+  /** A decision is a span of the click's trace, linked (in loadDecidable) to the draft's first trace. */
+  private decisionSpan(action: DecisionAction, id: string, decide: () => Promise<Draft>): Promise<Draft> {
+    return inSpan('relaybot.decision', { attributes: { 'relaybot.draft.id': id, 'relaybot.decision': action } }, decide);
+  }
+
+  /** Draft → decision: how long people take to approve (or cancel). */
+  private observeApprovalWait(action: 'confirm' | 'cancel', draft: Draft): void {
+    const decidedAt = draft.decidedAt ?? this.deps.clock.now();
+    this.metrics.approvalWait?.(action, Math.max(0, decidedAt.getTime() - draft.createdAt.getTime()) / 1000);
   }
 
   private async refuse(draft: Draft, actor: Actor, action: DecisionAction, reason: string, extra: Record<string, unknown> = {}): Promise<void> {

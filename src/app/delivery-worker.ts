@@ -3,6 +3,7 @@ import type { Draft } from '../core/draft.js';
 import { AppError } from '../core/errors.js';
 import type { Clock, DeliveryJob, DeliveryQueue, Logger, Metrics, Notifier, Relay } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
+import { draftAttributes, inSpan, linksTo, recordError, type Span } from './tracing.js';
 
 export interface DeliveryWorkerOptions {
   /**
@@ -149,7 +150,9 @@ export class DeliveryWorker {
   /** Run one delivery; never rejects (a database error leaves the lease to lapse, and the job is retried). */
   private track(job: DeliveryJob): Promise<void> {
     const id = job.draft.id;
-    const running = this.deliver(job)
+    // Each attempt is the root of a trace of its own, linked to the trace the draft was made in.
+    const attributes = { ...draftAttributes(job.draft), 'relaybot.delivery.attempt': job.attempt };
+    const running = inSpan('relaybot.delivery', { root: true, links: linksTo(job.draft.traceparent), attributes }, (span) => this.deliver(job, span))
       .catch((error: unknown) => {
         this.deps.logger.error({ err: error, draftId: id }, 'delivery bookkeeping failed; the job is retried when its lease lapses');
       })
@@ -161,7 +164,7 @@ export class DeliveryWorker {
     return running;
   }
 
-  private async deliver(job: DeliveryJob): Promise<void> {
+  private async deliver(job: DeliveryJob, span: Span): Promise<void> {
     const { draft, attempt } = job;
     const { deliveries, relay, clock } = this.deps;
     const details = { attempt, idempotencyKey: draft.idempotencyKey, channel: draft.channel };
@@ -178,6 +181,8 @@ export class DeliveryWorker {
         channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject, idempotencyKey: draft.idempotencyKey,
       });
       this.metrics.relayAttempt(result.dryRun ? 'dry_run' : 'sent', (performance.now() - started) / 1000);
+      span.setAttribute('relaybot.delivery.outcome', result.dryRun ? 'dry_run' : 'sent');
+      if (draft.decidedAt) this.metrics.relayAcceptance?.(Math.max(0, clock.now().getTime() - draft.decidedAt.getTime()) / 1000);
       if (this.released.has(draft.id)) return;
       const sent = await deliveries.succeed(draft.id, result, clock.now(), {
         actor: null,
@@ -190,12 +195,15 @@ export class DeliveryWorker {
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
       const appError = error instanceof AppError ? error : new AppError('unavailable:relay', 'The relay could not be reached.', { cause: error, isRetryable: true });
+      recordError(span, appError);
       if (this.released.has(draft.id)) return;
       await cardUpdated;
       const reason = appError.message;
       if (appError.isRetryable && attempt < this.opts.maxAttempts) {
         this.metrics.relayAttempt('retry', seconds);
+        span.setAttribute('relaybot.delivery.outcome', 'retry');
         const delay = backoffMs(attempt, appError.retryAfterMs, this.opts.backoffBaseMs, this.opts.backoffCapMs);
+        this.deps.logger.info({ draftId: draft.id, attempt, code: appError.code, retryInMs: delay }, 'relay attempt failed; retrying');
         await deliveries.retryAt(draft.id, new Date(clock.now().getTime() + delay), reason, {
           actor: null,
           action: 'delivery.retry',
@@ -207,6 +215,7 @@ export class DeliveryWorker {
         return;
       }
       const final = appError.isRetryable ? `${reason} (gave up after ${attempt} attempts)` : reason;
+      span.setAttribute('relaybot.delivery.outcome', 'failed');
       await this.giveUp(draft, final, appError.code, details, seconds);
     }
   }

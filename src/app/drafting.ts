@@ -5,7 +5,20 @@ import { assertStorable, assertStorableActor } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import type { AgentReply, MessageInput, RelayBotDeps } from './relaybot.js';
+import { currentTraceparent, draftAttributes, inSpan, recordErrorOnActiveSpan, sessionAttributes, setContent } from './tracing.js';
 import { understand } from './understanding.js';
+
+/** One `relaybot.message` span per request in words (the draft's first trace): who, where, and the draft it made or the refusal. */
+export function inMessageSpan(input: MessageInput, run: () => Promise<AgentReply>): Promise<AgentReply> {
+  const attributes = { ...sessionAttributes(input.actor, input.conversation), 'relaybot.platform': input.conversation.platform };
+  return inSpan('relaybot.message', { attributes }, async (span) => {
+    setContent(span, { 'relaybot.message.text': input.text });
+    const reply = await run();
+    if (reply.draft) span.setAttributes(draftAttributes(reply.draft));
+    if (reply.refused) span.setAttribute('relaybot.refused', reply.refused);
+    return reply;
+  });
+}
 
 /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
 export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input: MessageInput): Promise<AgentReply> {
@@ -21,27 +34,37 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     const started = performance.now();
     const scope = contactScope(input.conversation);
     // An agent's structured request is its proposal as is; words go through understanding like anyone's.
-    const understood = input.request ? { kind: 'request' as const, request: input.request, viaContact: false } : await understand(
-      {
-        interpreter: deps.interpreter,
-        contacts: stores.contacts,
-        conversations: stores.conversations,
-        clock,
-        defaultRegion: deps.defaultRegion,
-      },
-      { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text, actor: input.actor },
-    );
+    const understood = input.request ? { kind: 'request' as const, request: input.request, viaContact: false } : await inSpan(
+      'relaybot.understand', { attributes: { 'relaybot.interpreter': deps.interpreter.name } }, () => understand(
+        {
+          interpreter: deps.interpreter,
+          contacts: stores.contacts,
+          conversations: stores.conversations,
+          clock,
+          defaultRegion: deps.defaultRegion,
+        },
+        { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text, actor: input.actor },
+      ));
     metrics.interpretDuration(deps.interpreter.name, (performance.now() - started) / 1000);
     if (understood.kind === 'reply') return { text: understood.text, draft: null };
 
-    const request = validateSendRequest(understood.request, deps.defaultRegion);
-    // The contact book is consulted only when the policy restricts recipients to it.
-    const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
-    assertAllowed(policy, request, isContact);
-    assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
+    const request = await inSpan('relaybot.policy', { attributes: { 'relaybot.channel': understood.request.channel } }, async (span) => {
+      setContent(span, { 'relaybot.message.to': understood.request.to, 'relaybot.message.body': understood.request.text });
+      const valid = validateSendRequest(understood.request, deps.defaultRegion);
+      // The contact book is consulted only when the policy restricts recipients to it.
+      const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, valid.channel, valid.to)));
+      assertAllowed(policy, valid, isContact);
+      assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, valid.channel, valid.to, now), now);
+      return valid;
+    });
+    // The request's trace, kept with the draft: its decision and deliveries link back to it.
+    const traceparent = currentTraceparent();
 
-    const draft = await stores.drafts.create(
-      { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
+    const draft = await inSpan('relaybot.draft.write', { attributes: { 'relaybot.channel': request.channel } }, () => stores.drafts.create(
+      {
+        ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null,
+        ttlMs: policy.draftTtlMinutes * 60_000, traceparent,
+      },
       now,
       {
         actor: input.actor,
@@ -53,12 +76,13 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
           ...(input.reason ? { reason: input.reason } : {}),
         },
       },
-    );
+    ));
     metrics.draftCreated(draft.channel);
     const ask = policy.approval.mode === 'four-eyes' ? 'An approver must press Send' : 'Check it and press Send';
     return { text: `Here is your draft. ${ask} — nothing goes out before that.`, draft };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    recordErrorOnActiveSpan(error);
     await stores.audit.append({
       actor: input.actor,
       action: 'request.refused',

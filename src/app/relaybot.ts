@@ -12,7 +12,7 @@ import { concurrencyLimit } from './concurrency-limit.js';
 import { Contacts } from './contacts.js';
 import { Conversations } from './conversations.js';
 import { Decisions } from './decisions.js';
-import { draftFromWords } from './drafting.js';
+import { draftFromWords, inMessageSpan } from './drafting.js';
 import type { FrontEnd } from './front-end.js';
 
 export interface RelayBotStores {
@@ -102,7 +102,8 @@ export class RelayBot {
 
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
   handleMessage(input: MessageInput): Promise<AgentReply> {
-    return this.limitMessages(() => draftFromWords(this.deps, this.metrics, input));
+    // The span includes the wait for a free slot; its trace is the draft's first trace.
+    return inMessageSpan(input, () => this.limitMessages(() => draftFromWords(this.deps, this.metrics, input)));
   }
 
   /**
@@ -115,7 +116,8 @@ export class RelayBot {
     const reply = await this.handleMessage(input);
     if (!reply.draft) return reply;
     try {
-      const ref = await frontEnd.postCard(input.conversation, buildCard(reply.draft, this.now()));
+      const draft = reply.draft;
+      const ref = await this.cards.posting(draft, frontEnd.platform, () => frontEnd.postCard(input.conversation, buildCard(draft, this.now())));
       await this.cards.record(reply.draft.id, ref);
       return { ...reply, draft: { ...reply.draft, cardRef: ref } };
     } catch (err) {

@@ -47,6 +47,8 @@ export interface Draft extends SendRequest {
   relayMessageId: string | null;
   failureReason: string | null;
   attempts: number;
+  /** W3C traceparent of the request that drafted it (set only when tracing is on). */
+  traceparent?: string;
   /** Why the requester (an agent) wants this sent, in its own words; shown on every card and audited. */
   reason?: string | null;
 }

@@ -92,6 +92,8 @@ export interface NewDraft extends SendRequest {
   reason?: string | null;
   /** Time to live from `now`, in milliseconds. */
   ttlMs: number;
+  /** W3C traceparent of the drafting request, when tracing is on. */
+  traceparent?: string | null;
 }
 
 /**
@@ -246,6 +248,10 @@ export interface Metrics {
   interpretDuration(interpreter: string, seconds: number): void;
   /** The sealer refused a pending audit event whose mac does not verify (forged, or another key's). */
   auditEventRefused(): void;
+  /** Draft created → decided (confirm or cancel), in seconds: how long approval takes. */
+  approvalWait?(action: 'confirm' | 'cancel', seconds: number): void;
+  /** Decision (confirm) → the relay accepted the message, in seconds: queueing, retries and the relay call. */
+  relayAcceptance?(seconds: number): void;
 }
 
 export const noopMetrics: Metrics = {

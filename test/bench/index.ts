@@ -22,6 +22,7 @@ import { measureSlackAcks } from './slack-acks.js';
 import { RELAY_KEY, startSystem } from './setup.js';
 import { ms } from './stats.js';
 import { measureThroughput } from './throughput.js';
+import { compareTracing } from './tracing-overhead.js';
 
 const TARGETS = {
   ackP99Ms: 100, overFloorMs: 10, ratio: 0.5, cpuMs: 1.5, rssMiB: 250, historyRatio: 0.8,
@@ -41,16 +42,22 @@ const USAGE = `npm run bench [-- options]
   --history-drafts=N    decided drafts in the seeded day of history (default 10000)
   --rounds=N            rounds of every side-by-side comparison (default 3)
   --count=N             drafts confirmed per round and server in the history comparison (default 300)
+  --tracing             run only the tracing comparison: the server with tracing off and on (OTLP to a local sink), side by side
   --help                this text`;
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
       only: { type: 'string' }, 'history-drafts': { type: 'string' }, rounds: { type: 'string' }, count: { type: 'string' }, help: { type: 'boolean' },
+      tracing: { type: 'boolean' },
     },
   });
   if (args.help) return console.log(USAGE);
   if (args.only !== undefined && !['history', 'fresh'].includes(args.only)) throw new Error(`--only: unknown run "${args.only}"; the runs are: fresh, history`);
+  if (args.tracing) {
+    const { label, rows } = await compareTracing(positive(args.rounds, 3, '--rounds'), WORKER_CONCURRENCY);
+    return print(`${label}, tracing off vs on`, rows);
+  }
   const rows: Row[] = [];
   const system = args.only === 'history' ? null : await startSystem();
   if (system) await measureFresh(system, rows, positive(args.rounds, 3, '--rounds'));

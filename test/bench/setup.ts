@@ -42,6 +42,8 @@ export interface SystemOptions {
    * that is measured (PostgreSQL only: its URL), e.g. to seed history.
    */
   prepare?: (databaseUrl: string, auditKey: string) => Promise<void>;
+  /** Extra environment for the server process (e.g. OTEL_* to run it with tracing on). */
+  env?: Record<string, string>;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<BenchSystem> {
@@ -60,6 +62,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<BenchSys
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.apiUrl,
+    ...options.env,
   };
   // The first start creates and migrates the database; measure a server that restarts onto it, as in steady operation.
   const first = await startServerProcess(env);

@@ -26,6 +26,8 @@ export function toDraft(row: DraftRow): Draft {
     relayMessageId: row.relayMessageId,
     failureReason: row.failureReason,
     attempts: row.attempts,
+    // Only when there is one, so a draft made with tracing off reads exactly as before.
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     reason: row.reason,
   };
 }

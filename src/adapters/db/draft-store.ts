@@ -74,6 +74,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
           requesterName: draft.requester.name ?? null,
           conversation: draft.conversation,
           cardRef: draft.cardRef ?? null,
+          traceparent: draft.traceparent ?? null,
           reason: draft.reason ?? null,
           // One approved draft = one idempotency key, the same on every relay retry.
           idempotencyKey: `relaybot-${id}`,

@@ -55,6 +55,8 @@ export const drafts = pgTable(
     failureReason: text('failure_reason'),
     // Mirrors deliveries.attempts (updated in the same transaction) so a draft reads as one row.
     attempts: integer('attempts').notNull().default(0),
+    // W3C traceparent of the request that drafted it, so decisions and deliveries (any replica, after a restart) link to that trace.
+    traceparent: text('traceparent'),
     // Why an agent asked for this send (its own words); null for people's drafts.
     reason: text('reason'),
   },

@@ -56,6 +56,20 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   });
+  const approvalWaitSeconds = new Histogram({
+    name: 'relaybot_approval_wait_seconds',
+    help: 'Time from a draft being created to its decision (confirm or cancel), in seconds, by action.',
+    labelNames: ['action'] as const,
+    // People decide in seconds to hours (drafts live 15 minutes by default, longer when configured).
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 14400, 86400],
+    registers: [registry],
+  });
+  const relayAcceptanceSeconds = new Histogram({
+    name: 'relaybot_relay_acceptance_seconds',
+    help: 'Time from a confirm to the relay accepting the message, in seconds (outbox wait, retries and the relay call).',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [registry],
+  });
   const auditRefused = new Counter({
     name: 'relaybot_audit_events_refused_total',
     help: 'Pending audit events the sealer refused to chain because their MAC does not verify (forged, or written with another AUDIT_KEY).',
@@ -80,6 +94,12 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     relayAttempt(outcome, seconds) {
       relayAttempts.inc({ outcome });
       relayAttemptSeconds.observe({ outcome }, seconds);
+    },
+    approvalWait(action, seconds) {
+      approvalWaitSeconds.observe({ action }, seconds);
+    },
+    relayAcceptance(seconds) {
+      relayAcceptanceSeconds.observe(seconds);
     },
     auditEventRefused() {
       auditRefused.inc();

@@ -6,6 +6,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { clipAnswer, type Interpretation, type InterpretContext } from '../../core/interpretation.js';
 import type { Interpreter } from '../../core/ports.js';
+import { capturesContent, inSpan, setContent, SpanKind } from '../../app/tracing.js';
 import { modelUnavailable } from './model-error.js';
 import { contextPrompt, SYSTEM_PROMPT } from './system-prompt.js';
 import { questionFor, readToolCall, type ToolOutcome } from './tool-arguments.js';
@@ -47,16 +48,31 @@ export function createOpenAIInterpreter(options: OpenAIInterpreterOptions): Inte
     maxRetries: options.maxRetries ?? 1,
   });
 
-  async function complete(messages: ChatCompletionMessageParam[]): Promise<ChatCompletionMessage> {
-    let message: ChatCompletionMessage | undefined;
-    try {
-      const completion = await client.chat.completions.create({ model, messages, tools: TOOLS, tool_choice: 'auto' });
-      message = completion.choices?.[0]?.message;
-    } catch (error) {
-      throw modelUnavailable(error, model);
-    }
-    if (!message) throw modelUnavailable(new Error('The response had no choices.'), model);
-    return message;
+  /** One model call, as a span under the OpenTelemetry GenAI semantic conventions (prompts and output only with content capture). */
+  function complete(messages: ChatCompletionMessageParam[]): Promise<ChatCompletionMessage> {
+    const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.system': 'openai', 'gen_ai.request.model': model };
+    return inSpan(`chat ${model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      if (capturesContent()) setContent(span, { 'gen_ai.input.messages': JSON.stringify(messages) });
+      let message: ChatCompletionMessage | undefined;
+      try {
+        const completion = await client.chat.completions.create({ model, messages, tools: TOOLS, tool_choice: 'auto' });
+        const choice = completion.choices?.[0];
+        message = choice?.message;
+        span.setAttributes({
+          'gen_ai.response.id': completion.id,
+          'gen_ai.response.model': completion.model,
+          ...(choice?.finish_reason ? { 'gen_ai.response.finish_reasons': [choice.finish_reason] } : {}),
+          ...(completion.usage
+            ? { 'gen_ai.usage.input_tokens': completion.usage.prompt_tokens, 'gen_ai.usage.output_tokens': completion.usage.completion_tokens }
+            : {}),
+        });
+      } catch (error) {
+        throw modelUnavailable(error, model);
+      }
+      if (!message) throw modelUnavailable(new Error('The response had no choices.'), model);
+      if (capturesContent()) setContent(span, { 'gen_ai.output.messages': JSON.stringify([message]) });
+      return message;
+    });
   }
 
   return {

@@ -1,5 +1,6 @@
 import { errors, Pool, request, type Dispatcher } from 'undici';
 import { AppError } from '../../core/errors.js';
+import { inSpan, injectTraceHeaders, SpanKind } from '../../app/tracing.js';
 import type { Relay, RelayMessage, RelayResult } from '../../core/ports.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -57,58 +58,80 @@ export function createHttpRelay(options: HttpRelayOptions): Relay {
 
   return {
     dryRun: false,
-    async send(message: RelayMessage): Promise<RelayResult> {
-      const body: Record<string, unknown> = {
-        ...(phoneId === undefined ? {} : { phone_id: phoneId }),
-        channel: message.channel,
-        to: message.to,
-        text: message.text,
-        ...(message.subject ? { subject: message.subject } : {}),
-        source: 'relaybot',
-        idempotency_key: message.idempotencyKey,
-      };
-      let response: Dispatcher.ResponseData;
-      try {
-        // undici never follows a redirect unless told to: on a POST it is a misconfigured base URL.
-        response = await request(endpoint, {
-          method: 'POST',
-          headers: { ...headers, 'idempotency-key': message.idempotencyKey },
-          body: JSON.stringify(body),
-          dispatcher,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-      } catch (error) {
-        throw transportError(error, where, timeoutMs);
-      }
-      const status = response.statusCode;
-      // Read (or fail reading) the body either way, so the connection goes back to the pool.
-      const raw = await response.body.text().catch(() => '');
-
-      if (status >= 200 && status < 300) {
-        // The relay has accepted the message; a slow or odd body must not turn that into a retry.
-        return { dryRun: false, relayMessageId: messageId(raw), status };
-      }
-
-      const details = { status, relayHost: where };
-      if (status === 429 || status >= 500) {
-        const retryAfter = response.headers['retry-after'];
-        const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-        const what = status === 429 ? 'is limiting how fast relaybot may send' : 'had a problem on its side';
-        throw new AppError('unavailable:relay', `The relay ${what} (HTTP ${status}).`, {
-          isRetryable: true,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          details,
-        });
-      }
-      const reason = redact(reasonFrom(raw)) || 'no reason given';
-      const advice = status >= 300 && status < 400 ? ' Check RELAY_BASE_URL.' : status === 401 || status === 403 ? ' Check RELAY_API_KEY.' : '';
-      throw new AppError('rejected:relay', `The relay refused the message: ${reason} (HTTP ${status}).${advice}`, {
-        isRetryable: false,
-        details,
+    send(message: RelayMessage): Promise<RelayResult> {
+      // A client span of its own whose context the relay receives as W3C traceparent (nothing is added with tracing off).
+      const attributes = { 'http.request.method': 'POST', 'server.address': endpoint.hostname, 'url.full': `${endpoint.origin}${endpoint.pathname}` };
+      return inSpan('POST', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        try {
+          const result = await sendOnce(message);
+          span.setAttribute('http.response.status_code', result.status);
+          return result;
+        } catch (error) {
+          const status = error instanceof AppError ? error.details?.status : undefined;
+          if (typeof status === 'number') span.setAttribute('http.response.status_code', status);
+          throw error;
+        }
       });
     },
   };
+
+  async function sendOnce(message: RelayMessage): Promise<RelayResult> {
+    const body: Record<string, unknown> = {
+      ...(phoneId === undefined ? {} : { phone_id: phoneId }),
+      channel: message.channel,
+      to: message.to,
+      text: message.text,
+      ...(message.subject ? { subject: message.subject } : {}),
+      source: 'relaybot',
+      idempotency_key: message.idempotencyKey,
+    };
+    let response: Dispatcher.ResponseData;
+    try {
+      // undici never follows a redirect unless told to: on a POST it is a misconfigured base URL.
+      response = await request(endpoint, {
+        method: 'POST',
+        headers: traced({ ...headers, 'idempotency-key': message.idempotencyKey }),
+        body: JSON.stringify(body),
+        dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw transportError(error, where, timeoutMs);
+    }
+    const status = response.statusCode;
+    // Read (or fail reading) the body either way, so the connection goes back to the pool.
+    const raw = await response.body.text().catch(() => '');
+
+    if (status >= 200 && status < 300) {
+      // The relay has accepted the message; a slow or odd body must not turn that into a retry.
+      return { dryRun: false, relayMessageId: messageId(raw), status };
+    }
+
+    const details = { status, relayHost: where };
+    if (status === 429 || status >= 500) {
+      const retryAfter = response.headers['retry-after'];
+      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      const what = status === 429 ? 'is limiting how fast relaybot may send' : 'had a problem on its side';
+      throw new AppError('unavailable:relay', `The relay ${what} (HTTP ${status}).`, {
+        isRetryable: true,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        details,
+      });
+    }
+    const reason = redact(reasonFrom(raw)) || 'no reason given';
+    const advice = status >= 300 && status < 400 ? ' Check RELAY_BASE_URL.' : status === 401 || status === 403 ? ' Check RELAY_API_KEY.' : '';
+    throw new AppError('rejected:relay', `The relay refused the message: ${reason} (HTTP ${status}).${advice}`, {
+      isRetryable: false,
+      details,
+    });
+  }
+}
+
+/** The headers with the active span's `traceparent` (and `tracestate`) added; unchanged with tracing off. */
+function traced(headers: Record<string, string>): Record<string, string> {
+  injectTraceHeaders(headers);
+  return headers;
 }
 
 function normalizePhoneId(value: string | number | undefined): string | number | undefined {

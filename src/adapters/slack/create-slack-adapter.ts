@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors.js';
 import { decodeCardRef } from './card-ref.js';
 import { boltLogger } from './bolt-logger.js';
 import { describe } from './slack-errors.js';
+import { traceSlackRequests } from './trace-requests.js';
 import { registerActions } from './listeners/actions.js';
 import { tellPrivately } from './listeners/channel-refusal.js';
 import { postCardMessage } from './listeners/drafting.js';
@@ -104,6 +105,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     isAllowed: makeAllowCheck(deps.allowedUsers),
     nameOf: makeNameResolver(app.client),
   };
+  app.use(traceSlackRequests);
   registerCommand(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerEditModal(app, listenerDeps);

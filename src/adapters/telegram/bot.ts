@@ -14,6 +14,7 @@ import { onBotMembership } from './membership.js';
 import { handleEditReply, handleRequest, promptAt } from './requests.js';
 import { loggableError, scrubTokenFromErrors } from './safe-errors.js';
 import { say } from './say.js';
+import { traceTelegramUpdates } from './trace-updates.js';
 
 export { COMMANDS };
 
@@ -33,6 +34,7 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   bot.api.config.use(scrubTokenFromErrors(deps.token));
   bot.catch((error) => deps.logger.error({ err: loggableError(error), updateId: error.ctx.update.update_id }, 'telegram update failed'));
 
+  bot.use(traceTelegramUpdates);
   // Before the filter below, which lets only people's messages and presses through.
   bot.on('my_chat_member', (ctx) => onBotMembership(ctx, deps));
   bot.use(async (ctx, next) => {

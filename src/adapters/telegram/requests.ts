@@ -29,7 +29,7 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
   const card = renderCard(buildCard(reply.draft, deps.clock.now()));
   let sent;
   try {
-    sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
+    sent = await deps.bot.cards.posting(reply.draft, 'telegram', () => say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup }));
   } catch (error) {
     await withdrawUnshown(ctx, deps, reply.draft, error);
     return;

@@ -33,7 +33,8 @@ export async function draftAndShow(deps: ListenerDeps, input: MessageInput, plac
   }
   let refusal: unknown = 'the response_url refused it';
   try {
-    if (await showCard(deps, reply.draft, reply.text, place)) return;
+    const draft = reply.draft;
+    if (await deps.bot.cards.posting(draft, 'slack', () => showCard(deps, draft, reply.text, place))) return;
   } catch (err) {
     refusal = err;
   }
