@@ -11,6 +11,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AgentDraftStatus, AgentRequests } from '../../app/agent-requests.js';
+import { inSpan, recordErrorOnActiveSpan, sessionAttributes } from '../../app/tracing.js';
 import { AppError, userMessage } from '../../core/errors.js';
 import { DRAFT_STATUSES } from '../../core/draft.js';
 import type { Logger } from '../../core/ports.js';
@@ -115,7 +116,7 @@ export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agen
       outputSchema: { ...statusShape, approvers: z.array(z.string()), notified: z.array(z.string()) },
       annotations: { destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    async (input, extra) => {
+    async (input, extra) => traced('request_send', agent, async () => {
       try {
         const structured = input.channel !== undefined || input.to !== undefined || input.text !== undefined;
         if (structured && input.words !== undefined) throw new AppError('invalid:request', 'words: give either channel, to and text, or words — not both.');
@@ -135,9 +136,10 @@ export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agen
         const notified = policy.agents.notify.filter((d) => d === 'web' || d.includes(':'));
         return result({ ...status, approvers: policy.agents.approvers, notified }, sentence(status));
       } catch (error) {
+        recordErrorOnActiveSpan(error);
         return refusal(error, logger, 'request_send');
       }
-    },
+    }),
   );
 
   server.registerTool(
@@ -149,14 +151,15 @@ export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agen
       outputSchema: statusShape,
       annotations: { readOnlyHint: true },
     },
-    async ({ draftId }) => {
+    async ({ draftId }) => traced('get_send_status', agent, async () => {
       try {
         const status = await requests.status(agent, draftId);
         return result({ ...status }, sentence(status));
       } catch (error) {
+        recordErrorOnActiveSpan(error);
         return refusal(error, logger, 'get_send_status');
       }
-    },
+    }),
   );
 
   server.registerTool(
@@ -168,13 +171,19 @@ export function registerAgentTools(server: McpServer, deps: AgentToolsDeps, agen
       outputSchema: statusShape,
       annotations: { destructiveHint: true, idempotentHint: true },
     },
-    async ({ draftId }) => {
+    async ({ draftId }) => traced('cancel_send', agent, async () => {
       try {
         const status = await requests.cancel(agent, draftId);
         return result({ ...status }, sentence(status));
       } catch (error) {
+        recordErrorOnActiveSpan(error);
         return refusal(error, logger, 'cancel_send');
       }
-    },
+    }),
   );
+}
+
+/** One span per tool call, in the trace of the MCP request, named for the tool and the agent that called it. */
+function traced<T>(tool: string, agent: Actor, call: () => Promise<T>): Promise<T> {
+  return inSpan(`mcp.tool ${tool}`, { attributes: { 'mcp.tool.name': tool, ...sessionAttributes(agent, { chatId: agent.userId }) } }, call);
 }
