@@ -2,7 +2,7 @@ import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, notDecidableError, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
 import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
 import type {
-  AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier,
+  AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier, OptOutList,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
@@ -11,6 +11,8 @@ import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import { understand } from './understanding.js';
+import { optOutRefusal } from './opt-outs.js';
+import { planSchedule } from './scheduling.js';
 
 export interface RelayBotStores {
   drafts: DraftStore;
@@ -18,6 +20,7 @@ export interface RelayBotStores {
   audit: AuditLog;
   contacts: ContactBook;
   conversations: ConversationStore;
+  optOuts: OptOutList;
 }
 
 export interface RelayBotDeps {
@@ -102,6 +105,8 @@ export class RelayBot {
           conversations: stores.conversations,
           clock,
           defaultRegion: this.deps.defaultRegion,
+          timeZone: policy.timezone,
+          maxScheduleDays: policy.maxScheduleDays,
         },
         { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text },
       );
@@ -112,15 +117,24 @@ export class RelayBot {
       // The contact book is consulted only when the policy restricts recipients to it.
       const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
       assertAllowed(policy, request, isContact);
+      const optedOut = await optOutRefusal(stores.optOuts, request.channel, request.to);
+      if (optedOut) throw optedOut;
+      const schedule = planSchedule(policy, understood.sendAt ?? null, now, policy.timezone);
       assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
 
       const draft = await stores.drafts.create(
-        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
+        {
+          ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000,
+          ...schedule, timeZone: policy.timezone,
+        },
         now,
         {
           actor: input.actor,
           action: 'draft.created',
-          details: { request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact },
+          details: {
+            request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact,
+            ...(schedule.sendAt && { sendAt: schedule.sendAt.toISOString(), heldForQuietHours: schedule.heldForQuietHours }),
+          },
         },
       );
       this.metrics.draftCreated(draft.channel);
@@ -172,6 +186,8 @@ export class RelayBot {
 
   /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
   async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    const scheduled = await this.getDraft(id);
+    if (scheduled?.status === 'scheduled') return this.cancelScheduled(scheduled, actor, seen);
     const draft = await this.loadDecidable(id, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
@@ -181,6 +197,36 @@ export class RelayBot {
       details: { version },
     });
     if (!cancelled) return this.lost(id, actor, 'cancel', version);
+    this.metrics.decision('cancel', 'ok');
+    this.redrawElsewhere(cancelled, actor);
+    return cancelled;
+  }
+
+  /**
+   * Call off an approved send that is waiting for its time. It works until a
+   * worker claims the job (one conditional statement decides between the two);
+   * after that the sentence says it is already on its way. Every card redraws.
+   */
+  private async cancelScheduled(draft: Draft, actor: Actor, seen: number | undefined): Promise<Draft> {
+    assertStorableActor(actor);
+    const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, 'cancel');
+    if (refusal) {
+      await this.refuse(draft, actor, 'cancel', refusal);
+      throw new AppError('denied:decider', refusal);
+    }
+    if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, 'cancel', seen);
+    const cancelled = await this.deps.stores.drafts.cancelScheduled(draft.id, actor, this.deps.clock.now(), {
+      actor,
+      action: 'draft.cancelled',
+      draftId: draft.id,
+      details: { version: draft.version, scheduled: true, sendAt: draft.sendAt?.toISOString() },
+    });
+    if (!cancelled) {
+      const current = (await this.deps.stores.drafts.get(draft.id)) ?? draft;
+      this.metrics.decision('cancel', 'conflict');
+      await this.refuse(current, actor, 'cancel', 'too late: the scheduled send was already claimed');
+      throw new AppError('conflict:draft', current.status === 'cancelled' ? 'This scheduled send was already cancelled; nothing was sent.' : 'Too late to cancel: this send is already on its way (or done).');
+    }
     this.metrics.decision('cancel', 'ok');
     this.redrawElsewhere(cancelled, actor);
     return cancelled;
@@ -239,19 +285,27 @@ export class RelayBot {
       subject: patch.subject === undefined ? draft.subject : patch.subject,
     };
     let after: SendRequest;
+    let schedule: Pick<DraftPatch, 'sendAt' | 'heldForQuietHours'> = {};
     try {
       after = validateSendRequest(merged, this.deps.defaultRegion);
       const scope = contactScope(draft.conversation);
       assertAllowed(policy, after, await stores.contacts.has(scope, after.channel, after.to));
+      const optedOut = await optOutRefusal(stores.optOuts, after.channel, after.to);
+      if (optedOut) throw optedOut;
+      // A new time (or "now", null) is planned like a new draft's: ahead, within reach, quiet hours applied.
+      if (patch.sendAt !== undefined) schedule = planSchedule(policy, patch.sendAt, clock.now(), draft.timeZone);
     } catch (error) {
       if (error instanceof AppError) await this.refuse(draft, actor, 'edit', error.message);
       throw error;
     }
-    const edited = await stores.drafts.edit(id, version, after, clock.now(), {
+    const scheduleChange = schedule.sendAt !== undefined
+      ? { sendAt: { from: draft.sendAt?.toISOString() ?? null, to: schedule.sendAt?.toISOString() ?? null } }
+      : {};
+    const edited = await stores.drafts.edit(id, version, { ...after, ...schedule }, clock.now(), {
       actor,
       action: 'draft.edited',
       draftId: id,
-      details: { before, after, version: { from: version, to: version + 1 } },
+      details: { before, after, version: { from: version, to: version + 1 }, ...scheduleChange },
     });
     if (!edited) return this.lost(id, actor, 'edit', version);
     this.metrics.decision('edit', 'ok');

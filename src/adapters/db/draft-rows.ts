@@ -25,6 +25,9 @@ export function toDraft(row: DraftRow): Draft {
     relayMessageId: row.relayMessageId,
     failureReason: row.failureReason,
     attempts: row.attempts,
+    sendAt: row.sendAt,
+    timeZone: row.timeZone,
+    heldForQuietHours: row.heldForQuietHours,
   };
 }
 

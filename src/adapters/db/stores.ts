@@ -1,5 +1,5 @@
 /** All the database-backed ports, built over one open database. */
-import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
+import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics, OptOutList } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
 import type { Database } from './client.js';
@@ -8,6 +8,7 @@ import { createConversationStore } from './conversation-store.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createDraftStore } from './draft-store.js';
 import { createInboundDedupe } from './inbound-dedupe.js';
+import { createOptOutList } from './opt-out-list.js';
 
 export interface Stores {
   drafts: DraftStore;
@@ -16,6 +17,7 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  optOuts: OptOutList;
   /** Links committed audit events into the chain; flush it before closing the database. */
   auditSealer: AuditSealer;
 }
@@ -31,6 +33,7 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     contacts: createContactBook(db),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    optOuts: createOptOutList(db, auditSealer, auditKey),
     auditSealer,
   };
 }

@@ -14,6 +14,7 @@ import { readEmbedded, readIndirect } from './indirect.js';
 import { CANCELLED, FALLBACK, HELP, NOTHING_TO_CANCEL, REPLIES } from './messages.js';
 import { nonSendTopic, smallTalk } from './non-send.js';
 import { parseSaveContact } from './save-contact.js';
+import { answerWhen, parseScheduled } from './schedule.js';
 import { normaliseInput, stripFillers } from './text-utils.js';
 
 export { isCancel, isHelp } from './cancel.js';
@@ -33,11 +34,15 @@ export function parseOffline(text: string, context: InterpretContext): Interpret
   if (!norm) return { kind: 'reply', text: HELP };
   if (isCancel(norm)) return { kind: 'reply', text: context.pending ? CANCELLED : NOTHING_TO_CANCEL };
   if (isHelp(norm)) return { kind: 'reply', text: HELP };
+  if (context.pending?.askedWhen) {
+    const when = answerWhen(norm, context.pending, context);
+    if (when) return when;
+  }
   if (context.pending) {
     const answer = continueRequest(norm, context.pending, context);
     if (answer) return answer;
   }
-  return parseFresh(norm, context);
+  return parseScheduled(norm, context, (s) => parseFresh(s, context));
 }
 
 function parseFresh(norm: string, context: InterpretContext): Interpretation {
