@@ -187,7 +187,8 @@ export class RelayBot {
   /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
   async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
     const scheduled = await this.getDraft(id);
-    if (scheduled?.status === 'scheduled') return this.cancelScheduled(scheduled, actor, seen);
+    // An approved schedule is cancelled against its outbox job; once claimed, the answer is "too late".
+    if (scheduled?.sendAt && ['scheduled', 'sending', 'sent', 'failed'].includes(scheduled.status)) return this.cancelScheduled(scheduled, actor, seen);
     const draft = await this.loadDecidable(id, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {

@@ -113,6 +113,8 @@ async function fromInterpretation(
       // An aside ("what can you do?") keeps a half-finished request waiting; cancel is handled above.
       return { result: { kind: 'reply', text: interpretation.text }, pending };
     case 'question':
+      // "When should it go?" waits for the time even when everything else is known: never a guess.
+      if (interpretation.partial.askedWhen) return { result: { kind: 'reply', text: interpretation.text }, pending: interpretation.partial };
       return resolveAndComplete(deps, input, interpretation.partial, interpretation.text);
     case 'send': {
       const { request } = interpretation;
