@@ -11,7 +11,7 @@ import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import { understand } from './understanding.js';
-import { optOutRefusal } from './opt-outs.js';
+import { optOutRefusal, type OptOutDeps } from './opt-outs.js';
 import { planSchedule } from './scheduling.js';
 
 export interface RelayBotStores {
@@ -80,6 +80,12 @@ export class RelayBot {
 
   get policy(): Policy {
     return this.deps.policy;
+  }
+
+  /** What the opt-out use cases (opt-outs.ts) need, for the front-ends that manage the list. */
+  get optOuts(): OptOutDeps {
+    const { stores, policy, defaultRegion, clock } = this.deps;
+    return { optOuts: stores.optOuts, audit: stores.audit, policy, defaultRegion, now: () => clock.now() };
   }
 
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */

@@ -12,6 +12,7 @@ import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.
 import { openConfiguredDatabase } from '../runtime.js';
 import { CheckpointFileError, readCheckpointFile } from './checkpoint-file.js';
 import { formatAuditEntry, formatVerified } from './format.js';
+import { runOptOut } from './optout-command.js';
 
 const USAGE = `usage: relaybot <command>
 
@@ -22,6 +23,8 @@ const USAGE = `usage: relaybot <command>
   audit tail [--draft ID] [--limit N]   show the latest audit entries (default 20)
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
   contacts list                         list contacts [--scope S] (default: global)
+  optout add|remove ADDRESS             stop (or allow again) messages to a phone number, email or @username
+  optout list                           list the opted-out addresses
   help                                  this text`;
 
 class UsageError extends Error {}
@@ -37,7 +40,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const known = ['migrate', 'audit', 'contacts'];
+  const known = ['migrate', 'audit', 'contacts', 'optout'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const config = loadConfig();
@@ -45,6 +48,7 @@ async function run(argv: string[]): Promise<number> {
   const checkpoints = command === 'audit' && sub === 'verify' && values.checkpoint !== undefined ? readCheckpointFile(values.checkpoint) : undefined;
   const database = await openConfiguredDatabase(config);
   try {
+    if (command === 'optout') return await runOptOut(createStores(database), config.policy, config.env.DEFAULT_PHONE_REGION, sub, rest, (why) => new UsageError(why));
     return await dispatch(database, config.env.DEFAULT_PHONE_REGION, command, sub, rest, { ...values, checkpoints });
   } finally {
     await database.close();

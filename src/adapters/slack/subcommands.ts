@@ -1,8 +1,9 @@
 /**
- * The words after `/send` that are not a message: help, history, contacts.
+ * The words after `/send` that are not a message: help, history, contacts, optout.
  * Parsing is pure; running needs the bot and the contact book.
  */
 import type { RelayBot } from '../../app/relaybot.js';
+import { optOutCommand } from '../../app/opt-outs.js';
 import { AppError } from '../../core/errors.js';
 import type { Clock, ContactBook } from '../../core/ports.js';
 import { CHANNEL_LABELS, CHANNELS, type Actor, type Channel } from '../../core/send-request.js';
@@ -17,7 +18,8 @@ export type Subcommand =
   | { kind: 'contacts' }
   | { kind: 'contacts-add'; name: string; channel: string; address: string }
   | { kind: 'contacts-remove'; name: string }
-  | { kind: 'contacts-usage' };
+  | { kind: 'contacts-usage' }
+  | { kind: 'optout'; words: string };
 
 /** null: the words are a message for the agent. */
 export function parseSubcommand(text: string): Subcommand | null {
@@ -25,6 +27,7 @@ export function parseSubcommand(text: string): Subcommand | null {
   const [first = '', second = '', ...rest] = words.map((w, i) => (i < 2 ? w.toLowerCase() : w));
   if (words.length === 0 || (first === 'help' && words.length === 1)) return { kind: 'help' };
   if (first === 'history' && words.length === 1) return { kind: 'history' };
+  if (first === 'optout') return { kind: 'optout', words: words.slice(1).join(' ') };
   if (first !== 'contacts') return null;
   if (words.length === 1 || (second === 'list' && words.length === 2)) return { kind: 'contacts' };
   const args = words.slice(2);
@@ -75,6 +78,8 @@ export async function runSubcommand(deps: SubcommandDeps, sub: Subcommand, actor
       return renderContacts(await deps.contacts.list(scope));
     case 'contacts-usage':
       return CONTACTS_USAGE;
+    case 'optout':
+      return escapeMrkdwn(await optOutCommand(deps.bot.optOuts, actor, sub.words));
     case 'contacts-remove': {
       const removed = await deps.contacts.remove(scope, sub.name);
       return removed > 0

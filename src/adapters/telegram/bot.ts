@@ -1,3 +1,4 @@
+import { optOutCommand } from '../../app/opt-outs.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
@@ -90,6 +91,8 @@ function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Con
     const scope = contactScope(conversationFromChat(ctx.chat));
     await say(ctx, await contactsCommand(deps.contacts, scope, ctx.match, deps.clock.now(), deps.defaultRegion ?? 'US'));
   });
+  // Approvers' admin command: `/optout add|remove ADDRESS`, `/optout list` (rules in app/opt-outs.ts).
+  c.command('optout', async (ctx) => say(ctx, escapeHtml(await optOutCommand(deps.bot.optOuts, actorOf(ctx), ctx.match))));
   c.command('cancel', async (ctx) => {
     const key = conversationKey(conversationFromChat(ctx.chat), actorOf(ctx));
     const had = (await deps.conversations.get(key))?.pending;

@@ -9,6 +9,7 @@ import { auditRoute } from './audit-route.js';
 import { bearerAuth } from './bearer-auth.js';
 import { chatRoute } from './chat-route.js';
 import { draftsRoutes } from './drafts-routes.js';
+import { optOutsRoutes } from './optouts-routes.js';
 import { apiNotFound, errorHandler } from './http-errors.js';
 import { requestMetrics } from './request-metrics.js';
 
@@ -106,6 +107,7 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   });
   app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
+  app.use(optOutsRoutes(() => deps.bot.optOuts));
   app.get('/api/audit', auditRoute(deps.audit));
   app.use('/api', apiNotFound);
 
