@@ -15,6 +15,8 @@ import { CANCELLED, FALLBACK, HELP, NOTHING_TO_CANCEL, REPLIES } from './message
 import { nonSendTopic, smallTalk } from './non-send.js';
 import { parseSaveContact } from './save-contact.js';
 import { answerWhen, parseScheduled } from './schedule.js';
+
+const WHEN_AGAIN = 'When should it go? Say a time like "at 17:00", "tomorrow 9:00" or "in 20 minutes", "now" to send it when approved, or "cancel".';
 import { normaliseInput, stripFillers } from './text-utils.js';
 
 export { isCancel, isHelp } from './cancel.js';
@@ -40,6 +42,8 @@ export function parseOffline(text: string, context: InterpretContext): Interpret
   }
   if (context.pending) {
     const answer = continueRequest(norm, context.pending, context);
+    // Completing a request that waits for its time needs the time: ask again rather than send it now.
+    if (answer?.kind === 'send' && context.pending.askedWhen && !answer.sendAt) return { kind: 'question', text: WHEN_AGAIN, partial: context.pending };
     if (answer) return answer;
   }
   return parseScheduled(norm, context, (s) => parseFresh(s, context));

@@ -39,10 +39,15 @@ export function parseScheduled(norm: string, ctx: InterpretContext, parse: (s: s
  * fills the waiting request. Null when the words are something else.
  */
 export function answerWhen(norm: string, pending: PartialSendRequest, ctx: InterpretContext): Interpretation | null {
+  const waitingNow: PartialSendRequest = { ...pending, askedWhen: undefined };
+  if (/^(?:(?:send|make)\s+it\s+)?(?:right\s+)?(?:now|immediately|asap)\b[\s.!]*(?:please)?[.!]?$/i.test(norm.trim())) return completeOrAsk(waitingNow, ctx);
   const times = readTimes(norm, timeContext(ctx));
   if (times.length !== 1) return null;
   // Only the time (and a "please" or "send it"): anything more is a new request or a change.
-  const rest = stripFillers(cutOut(norm, times)).replace(/^(?:send\s+it|make\s+it|ok(?:ay)?|yes)\b/i, '').replace(/[.!,]/g, '').trim();
+  const rest = stripFillers(cutOut(norm, times))
+    .replace(/\b(?:send\s+it|make\s+it|ok(?:ay)?|yes|please|thanks)\b/gi, '')
+    .replace(/[.!,]/g, '')
+    .trim();
   if (rest) return null;
   const time = times[0]!;
   const waiting: PartialSendRequest = { ...pending, askedWhen: undefined };

@@ -70,10 +70,15 @@ export function readTimes(text: string, ctx: TimeContext): TimeReading[] {
       readings.push({ kind: 'unclear', question: `"${numeric[0]}" could be either day/month or month/day. Say the date with the month's name, like "11 October".`, ...at });
       continue;
     }
-    readings.push(check(fromWall(start.date(), ctx.timeZone), at, ctx));
+    let wall = start.date();
+    // "on Friday" said on a Monday means the coming Friday: a weekday on an earlier day is next week's.
+    if (start.isCertain('weekday') && !start.isCertain('day') && dayOf(wall) < dayOf(wallNow)) wall = new Date(wall.getTime() + 7 * 86_400_000);
+    readings.push(check(fromWall(wall, ctx.timeZone), at, ctx));
   }
   return readings;
 }
+
+const dayOf = (wall: Date) => Math.floor(wall.getTime() / 86_400_000);
 
 function check(sendAt: Date, at: { phrase: string; index: number }, ctx: TimeContext): TimeReading {
   const problem = scheduleProblem(sendAt, ctx.now, ctx.maxScheduleDays, ctx.timeZone, at.phrase);
