@@ -12,7 +12,7 @@ import { concurrencyLimit } from './concurrency-limit.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import { understand } from './understanding.js';
 import { optOutRefusal, type OptOutDeps } from './opt-outs.js';
-import { planSchedule } from './scheduling.js';
+import { planSchedule, sendAtFromWords } from './scheduling.js';
 
 export interface RelayBotStores {
   drafts: DraftStore;
@@ -318,6 +318,11 @@ export class RelayBot {
     this.metrics.decision('edit', 'ok');
     this.redrawElsewhere(edited, actor);
     return edited;
+  }
+
+  /** A new schedule in the person's words, for an edit (null: when approved); throws the question when unclear. */
+  readSendAt(words: string, draft: Pick<Draft, 'timeZone'>): Date | null {
+    return sendAtFromWords(words, this.deps.policy, this.deps.clock.now(), draft.timeZone);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
-import { describeQuietHours, formatInZone, quietUntil, scheduleProblem } from '../core/schedule/index.js';
+import { describeQuietHours, formatInZone, quietUntil, readTimes, scheduleProblem } from '../core/schedule/index.js';
 
 export interface Schedule {
   sendAt: Date | null;
@@ -28,4 +28,21 @@ export function planSchedule(policy: Policy, asked: Date | null, now: Date, time
     );
   }
   return { sendAt: until, heldForQuietHours: true };
+}
+
+/**
+ * A new time for an edit, in words ("tomorrow 9:00", "in 20 minutes"; "now"
+ * or "when approved": null). Throws `invalid:send_at` with the question when
+ * the words are not one clear time ahead.
+ */
+export function sendAtFromWords(words: string, policy: Policy, now: Date, timeZone: string): Date | null {
+  const said = words.trim();
+  if (/^(?:now|right now|immediately|asap|when approved|none|-)?$/i.test(said)) return null;
+  const times = readTimes(said, { now, timeZone, maxScheduleDays: policy.maxScheduleDays });
+  const [only] = times;
+  if (times.length !== 1 || !only) {
+    throw new AppError('invalid:send_at', `send at: "${said}" is not one clear time. Say it like "tomorrow 9:00", "at 17:00" or "in 20 minutes", or "now".`);
+  }
+  if (only.kind === 'unclear') throw new AppError('invalid:send_at', only.question);
+  return only.sendAt;
 }

@@ -264,6 +264,23 @@ describe.each(testDatabaseTargets())('scheduled sends on $name', (target) => {
     expect(postsFor(draft)).toHaveLength(1);
   });
 
+  it('the time is part of what is approved: changing it is an edit, a new version, audited before and after', async () => {
+    await start({ timezone: 'Europe/Berlin' });
+    const draft = await draftFrom('text +15551234567 at 5pm that hello');
+    const newTime = app.bot.readSendAt('tomorrow 9:00', draft);
+    expect(newTime?.toISOString()).toBe('2026-03-28T08:00:00.000Z');
+    const edited = await app.bot.edit(draft.id, alice, { sendAt: newTime }, draft.version);
+    expect(edited.version).toBe(2);
+    expect(buildCard(edited, clock.now()).fields).toContainEqual({ label: 'Sends', value: 'Sat 09:00 Europe/Berlin' });
+    // Approving what was seen before the change is refused.
+    await expect(app.bot.confirm(draft.id, alice, 1)).rejects.toMatchObject({ code: 'conflict:version' });
+    const entry = (await app.stores.audit.list({ draftId: draft.id })).find((e) => e.action === 'draft.edited');
+    expect(entry?.details).toMatchObject({ sendAt: { from: '2026-03-27T16:00:00.000Z', to: '2026-03-28T08:00:00.000Z' } });
+    expect(() => app.bot.readSendAt('at 5', draft)).toThrow(/could be morning or evening/);
+    expect(app.bot.readSendAt('now', draft)).toBeNull();
+    await expect(app.bot.edit(draft.id, alice, { sendAt: new Date(FRIDAY.getTime() - 1000) }, 2)).rejects.toMatchObject({ code: 'invalid:send_at' });
+  });
+
   it('a time already past, too far ahead or unclear is a question, never a draft', async () => {
     await start({ timezone: 'Europe/Berlin' });
     const ask = async (text: string) => (await app.bot.handleMessage({ actor: alice, conversation: chat, text }));

@@ -79,9 +79,14 @@ export async function handleEditReply(
 ): Promise<void> {
   const chat = ctx.chat!;
   const { draftId } = target;
-  const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), parseEditReply(text));
+  const { sendAtWords, ...reply } = parseEditReply(text);
+  const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), reply);
   let edited;
   try {
+    if (sendAtWords !== undefined) {
+      const draft = await deps.bot.getDraft(draftId);
+      if (draft) patch.sendAt = deps.bot.readSendAt(sendAtWords, draft);
+    }
     edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch, target.version);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

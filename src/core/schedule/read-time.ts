@@ -21,6 +21,8 @@ export type TimeReading =
 
 /** "now", "right now", "immediately": the default, not a schedule. */
 const NOW_WORDS = /^(?:right\s+)?now$|^immediately$|^asap$/i;
+/** A phone number, an address or a bare span ("5 minutes", with no "in"): chrono reads a time into them, people do not. */
+const NOT_A_TIME = /\d{5}|[+@]|^(?:\d+|an?|one|two|three|four|five|ten|twenty|thirty)\s+(?:sec|min|hour|day|week)/i;
 const PAST_WORDS = /\b(?:last|yesterday|ago|earlier)\b/i;
 /** "in 20 minutes", "2 hours from now": a span from this instant, not a wall-clock time. */
 const RELATIVE = /^(?:in|after|within)\s|\bfrom\s+now\b|\blater\b/i;
@@ -40,7 +42,7 @@ export function readTimes(text: string, ctx: TimeContext): TimeReading[] {
   for (const r of results) {
     const phrase = r.text.trim();
     // "now" is the default; "last night", "yesterday" can only be the message's own words.
-    if (NOW_WORDS.test(phrase) || PAST_WORDS.test(phrase)) continue;
+    if (NOW_WORDS.test(phrase) || PAST_WORDS.test(phrase) || NOT_A_TIME.test(phrase)) continue;
     const start = r.start;
     const relative = RELATIVE.test(phrase);
     const hasDay = start.isCertain('day') || start.isCertain('weekday');

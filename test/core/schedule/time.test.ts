@@ -105,3 +105,10 @@ describe('quiet hours', () => {
     expect(quietHoursSchema.safeParse({ start: '21:00', end: '08:00', timezone: 'Mars/Base' }).error?.issues[0]?.path).toEqual(['timezone']);
   });
 });
+
+describe('what is not a time', () => {
+  it('a phone number next to a word, or a bare span, is never read as one', () => {
+    expect(read('text +15551234567 second of two', '2026-03-27T10:00:00Z')).toEqual([]);
+    expect(read('5 minutes out', '2026-03-27T10:00:00Z')).toEqual([]);
+  });
+});
