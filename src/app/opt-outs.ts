@@ -13,7 +13,8 @@ import type { Policy } from '../core/policy.js';
 
 /**
  * An address as recipients are stored: a phone in E.164 (in `defaultRegion`
- * when written without +), an email in lower case, `@username` or a numeric id.
+ * when written without +), an email in lower case, `@username` or a numeric id
+ * (`tg:` before one that could also be read as a phone number).
  * Throws `invalid:address` with a sentence.
  */
 export function normalizeOptOutAddress(raw: string, defaultRegion: string): string {
@@ -22,10 +23,15 @@ export function normalizeOptOutAddress(raw: string, defaultRegion: string): stri
   if (!value) throw new AppError('invalid:address', 'address: give the phone number, email or @username that opted out.');
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return value.toLowerCase();
   if (/^@[A-Za-z][A-Za-z0-9_]{3,31}$/.test(value)) return value;
+  // "tg:123456789": a Telegram numeric id that would otherwise read as a phone number.
+  const telegramId = /^tg:\s*(-?\d{1,20})$/i.exec(value);
+  if (telegramId) return telegramId[1]!;
   if (/^[+\d(][\d\s().-]{5,}$/.test(value)) {
     try {
       return normalizePhone(value, defaultRegion);
     } catch {
+      // Bare digits that are no phone number: a numeric chat id.
+      if (/^-?\d{1,20}$/.test(value)) return value;
       throw new AppError('invalid:address', `address: "${value}" is not a valid phone number; write it with the country code, like +15551234567.`);
     }
   }
