@@ -56,10 +56,9 @@ describe.each(testDatabaseTargets())('scheduled sends on $name', (target) => {
     await relay?.close();
   });
   afterEach(async () => {
+    // Each runtime closes its own handle (a PostgreSQL pool; PGlite's shared one is left open); the database is dropped once, after all.
     await Promise.all(others.splice(0).map((o) => o.close()));
-    // The harness closes the database it was given; the shared one is dropped once, after all.
-    await app?.worker.stop(0);
-    app?.sweeper.stop();
+    await app?.close();
   });
 
   async function start(policy?: Record<string, unknown>, at = FRIDAY): Promise<void> {
