@@ -118,3 +118,28 @@ export async function optOutCommand(deps: OptOutDeps, actor: Actor, words: strin
     throw error;
   }
 }
+
+/**
+ * The opt-out list as an app service (`bot.optOuts`): what the CLI, the HTTP
+ * API and the chat commands call. Front-ends get this, never the list's store.
+ */
+export class OptOuts {
+  constructor(private readonly deps: OptOutDeps) {}
+
+  add(actor: Actor, raw: string): Promise<OptOutChange> {
+    return addOptOut(this.deps, actor, raw);
+  }
+
+  remove(actor: Actor, raw: string): Promise<OptOutChange> {
+    return removeOptOut(this.deps, actor, raw);
+  }
+
+  list(actor: Actor): Promise<OptOut[]> {
+    return listOptOuts(this.deps, actor);
+  }
+
+  /** A chat command's words (`add ADDRESS`, `remove ADDRESS`, `list`) → the sentence to show. */
+  command(actor: Actor, words: string): Promise<string> {
+    return optOutCommand(this.deps, actor, words);
+  }
+}

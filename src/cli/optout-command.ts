@@ -4,7 +4,7 @@
  * the HTTP API. The actor is `cli:<login name>`.
  */
 import { userInfo } from 'node:os';
-import { addOptOut, listOptOuts, removeOptOut, type OptOutDeps } from '../app/opt-outs.js';
+import { OptOuts } from '../app/opt-outs.js';
 import type { Policy } from '../core/policy.js';
 import type { Actor } from '../core/send-request.js';
 import type { Stores } from '../adapters/db/index.js';
@@ -21,17 +21,17 @@ function cliActor(): Actor {
 
 /** Returns the exit code; throws `usage` for words it does not know. */
 export async function runOptOut(stores: Stores, policy: Policy, region: string, sub: string | undefined, rest: string[], usage: (why: string) => Error): Promise<number> {
-  const deps: OptOutDeps = { optOuts: stores.optOuts, audit: stores.audit, policy, defaultRegion: region, now: () => new Date() };
+  const optOuts = new OptOuts({ optOuts: stores.optOuts, audit: stores.audit, policy, defaultRegion: region, now: () => new Date() });
   const actor = cliActor();
   const address = rest.join(' ');
   if (sub === 'add' || sub === 'remove') {
     if (!address) throw usage(`optout ${sub} needs an ADDRESS (phone number, email or @username)`);
-    const change = sub === 'add' ? await addOptOut(deps, actor, address) : await removeOptOut(deps, actor, address);
+    const change = sub === 'add' ? await optOuts.add(actor, address) : await optOuts.remove(actor, address);
     console.log(change.text);
     return 0;
   }
   if (sub === 'list') {
-    const list = await listOptOuts(deps, actor);
+    const list = await optOuts.list(actor);
     if (list.length === 0) console.log('nobody is opted out');
     for (const o of list) console.log(`${o.address}\t${o.createdAt.toISOString()}\t${o.addedBy ? `${o.addedBy.platform}:${o.addedBy.userId}` : '-'}`);
     return 0;

@@ -56,6 +56,8 @@ export interface Draft extends SendRequest {
   timeZone: string;
   /** True when quiet hours moved `sendAt` to the end of their window. */
   heldForQuietHours: boolean;
+  /** Why the requester (an agent) wants this sent, in its own words; shown on every card and audited. */
+  reason?: string | null;
 }
 
 /** A pending draft past its expiry can no longer be decided, even before the sweeper marks it. */

@@ -1,6 +1,6 @@
 /** The opt-out use cases every front-end shares: normalising, permissions, the chat command's answers, the audit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeOptOutAddress, optOutCommand } from '../../src/app/opt-outs.js';
+import { normalizeOptOutAddress, OptOuts } from '../../src/app/opt-outs.js';
 import { policySchema } from '../../src/core/policy.js';
 import { createTestApp, type TestApp } from '../fakes/harness.js';
 
@@ -30,15 +30,15 @@ describe('the /optout chat command', () => {
   const stranger = { platform: 'slack' as const, userId: 'UNOBODY' };
 
   it('adds, lists, removes — approvers only — and audits each change once', async () => {
-    const deps = app.bot.optOuts;
-    expect(await optOutCommand(deps, boss, 'add +1 555 010 0001')).toBe('+15550100001 is opted out: relaybot will not message it, and scheduled sends to it will fail.');
-    expect(await optOutCommand(deps, tg, 'add (555) 010-0001')).toBe('+15550100001 was already opted out.');
-    expect(await optOutCommand(deps, tg, 'list')).toBe('Opted out (1):\n+15550100001');
-    expect(await optOutCommand(deps, stranger, 'remove +15550100001')).toBe('Only an approver (slack:UBOSS, telegram:42) can change the opt-out list.');
-    expect(await optOutCommand(deps, tg, 'remove +15550100001')).toBe('+15550100001 may be messaged again.');
-    expect(await optOutCommand(deps, tg, 'remove +15550100001')).toBe('+15550100001 was not on the opt-out list.');
-    expect(await optOutCommand(deps, tg, 'frobnicate')).toBe('Usage: optout add ADDRESS · optout remove ADDRESS · optout list');
-    expect(await optOutCommand(deps, tg, 'add')).toMatch(/^address: give the phone number/);
+    const optOuts = app.bot.optOuts;
+    expect(await optOuts.command(boss, 'add +1 555 010 0001')).toBe('+15550100001 is opted out: relaybot will not message it, and scheduled sends to it will fail.');
+    expect(await optOuts.command(tg, 'add (555) 010-0001')).toBe('+15550100001 was already opted out.');
+    expect(await optOuts.command(tg, 'list')).toBe('Opted out (1):\n+15550100001');
+    expect(await optOuts.command(stranger, 'remove +15550100001')).toBe('Only an approver (slack:UBOSS, telegram:42) can change the opt-out list.');
+    expect(await optOuts.command(tg, 'remove +15550100001')).toBe('+15550100001 may be messaged again.');
+    expect(await optOuts.command(tg, 'remove +15550100001')).toBe('+15550100001 was not on the opt-out list.');
+    expect(await optOuts.command(tg, 'frobnicate')).toBe('Usage: optout add ADDRESS · optout remove ADDRESS · optout list');
+    expect(await optOuts.command(tg, 'add')).toMatch(/^address: give the phone number/);
 
     const entries = await app.stores.audit.list({ limit: 50 });
     const changes = entries.filter((e) => e.action.startsWith('optout.')).reverse();
@@ -49,7 +49,7 @@ describe('the /optout chat command', () => {
   });
 
   it('with no approvers listed (requester mode), anyone who may use relaybot manages it', async () => {
-    const open = { ...app.bot.optOuts, policy: policySchema.parse({}) };
-    expect(await optOutCommand(open, stranger, 'list')).toBe('Nobody is opted out.');
+    const open = new OptOuts({ optOuts: app.stores.optOuts, audit: app.stores.audit, policy: policySchema.parse({}), defaultRegion: 'US', now: () => new Date() });
+    expect(await open.command(stranger, 'list')).toBe('Nobody is opted out.');
   });
 });

@@ -1,5 +1,6 @@
 /** Mapping between the `drafts` table and the core `Draft`. */
 import type { Draft, DraftStatus } from '../../core/draft.js';
+import type { AuditEventInput } from '../../core/ports.js';
 import type { Actor, Channel, Platform } from '../../core/send-request.js';
 import { getTableColumns } from 'drizzle-orm';
 import { drafts, type DraftRow } from './schema.js';
@@ -28,6 +29,7 @@ export function toDraft(row: DraftRow): Draft {
     sendAt: row.sendAt,
     timeZone: row.timeZone,
     heldForQuietHours: row.heldForQuietHours,
+    reason: row.reason,
   };
 }
 
@@ -58,3 +60,6 @@ export function draftFromSql(raw: Record<string, unknown>): Draft {
 }
 
 const columnKeys = new Map(Object.entries(getTableColumns(drafts)).map(([key, column]) => [column.name, key]));
+
+/** The audit event, about this draft unless the caller named another. */
+export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput & { draftId: string } => ({ ...audit, draftId: audit.draftId ?? draftId });

@@ -59,6 +59,8 @@ export const drafts = pgTable(
     sendAt: at('send_at'),
     timeZone: text('time_zone').notNull().default('UTC'),
     heldForQuietHours: boolean('held_for_quiet_hours').notNull().default(false),
+    // Why an agent asked for this send (its own words); null for people's drafts.
+    reason: text('reason'),
   },
   (t) => [
     check(
@@ -215,3 +217,22 @@ export const optOuts = pgTable('opt_outs', {
   createdAt: at('created_at').notNull(),
 });
 export type OptOutRow = typeof optOuts.$inferSelect;
+
+/**
+ * Every card a draft has beyond its requester's own (`drafts.card_ref`): an agent's
+ * draft is posted to each `agents.notify` destination, and each card must show the
+ * outcome. `ref` is the platform's card reference (`slack|msg:<channel>:<ts>`,
+ * `telegram|<chat id>:<message id>`). Deleted with the draft.
+ */
+export const draftCards = pgTable(
+  'draft_cards',
+  {
+    draftId: text('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    ref: text('ref').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'draft_cards_pkey', columns: [t.draftId, t.ref] })],
+);
+export type DraftCardRow = typeof draftCards.$inferSelect;

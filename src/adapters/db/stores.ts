@@ -2,6 +2,8 @@
 import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics, OptOutList } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
+import type { DraftCards, PendingDrafts } from '../../core/agent-ports.js';
+import { createDraftCards, createPendingDrafts } from './agent-drafts.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
 import { createConversationStore } from './conversation-store.js';
@@ -18,6 +20,9 @@ export interface Stores {
   conversations: ConversationStore;
   dedupe: InboundDedupe;
   optOuts: OptOutList;
+  /** The extra cards of agents' drafts, and the pending lists of the web inbox. */
+  draftCards: DraftCards;
+  pendingDrafts: PendingDrafts;
   /** Links committed audit events into the chain; flush it before closing the database. */
   auditSealer: AuditSealer;
 }
@@ -30,10 +35,12 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     drafts: createDraftStore(db, auditSealer, auditKey),
     deliveries: createDeliveryQueue(db, auditSealer, auditKey),
     audit: createAuditLog(db, auditSealer, auditKey),
-    contacts: createContactBook(db),
+    contacts: createContactBook(db, { key: auditKey, sealer: auditSealer }),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
     optOuts: createOptOutList(db, auditSealer, auditKey),
+    draftCards: createDraftCards(db),
+    pendingDrafts: createPendingDrafts(db),
     auditSealer,
   };
 }

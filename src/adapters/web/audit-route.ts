@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AuditLog } from '../../core/ports.js';
+import type { RelayBot } from '../../app/relaybot.js';
 import { storable } from '../../core/storable-text.js';
 import { badRequest, describeZodError } from './http-errors.js';
 
@@ -31,7 +31,7 @@ const auditQuerySchema = z.object({
 });
 
 /** `GET /api/audit?draftId=&actor=&since=&until=&limit=` → `{entries}`, newest first. */
-export function auditRoute(audit: AuditLog): RequestHandler {
+export function auditRoute(bot: Pick<RelayBot, 'auditEntries'>): RequestHandler {
   return async (req, res) => {
     // A repeated query key arrives as an array; the first one wins rather than a confusing type error.
     const query = Object.fromEntries(
@@ -42,7 +42,7 @@ export function auditRoute(audit: AuditLog): RequestHandler {
       badRequest(res, describeZodError(parsed.error));
       return;
     }
-    const entries = await audit.list(parsed.data);
+    const entries = await bot.auditEntries(parsed.data);
     res.json({ entries });
   };
 }

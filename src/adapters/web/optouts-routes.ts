@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import { addOptOut, listOptOuts, removeOptOut, type OptOutDeps } from '../../app/opt-outs.js';
+import type { OptOuts } from '../../app/opt-outs.js';
 import { badRequest, describeZodError, sendAppError } from './http-errors.js';
 
 const who = z
@@ -19,7 +19,7 @@ const changeSchema = z.looseObject({
  * and `DELETE /api/optouts` with `{userId, address}`. Same use cases, same
  * normalising and audit as the CLI and the chat commands.
  */
-export function optOutsRoutes(deps: () => OptOutDeps): Router {
+export function optOutsRoutes(optOuts: OptOuts): Router {
   const router = Router();
   const refuse = (res: Response, error: unknown) => {
     if (error instanceof AppError) sendAppError(res, error);
@@ -33,7 +33,7 @@ export function optOutsRoutes(deps: () => OptOutDeps): Router {
       return;
     }
     try {
-      const list = await listOptOuts(deps(), { platform: 'web', userId: parsed.data });
+      const list = await optOuts.list({ platform: 'web', userId: parsed.data });
       res.json({ optOuts: list.map((o) => ({ address: o.address, createdAt: o.createdAt.toISOString(), addedBy: o.addedBy })) });
     } catch (error) {
       refuse(res, error);
@@ -49,7 +49,7 @@ export function optOutsRoutes(deps: () => OptOutDeps): Router {
       }
       const actor = { platform: 'web' as const, userId: parsed.data.userId };
       try {
-        const change = method === 'post' ? await addOptOut(deps(), actor, parsed.data.address) : await removeOptOut(deps(), actor, parsed.data.address);
+        const change = method === 'post' ? await optOuts.add(actor, parsed.data.address) : await optOuts.remove(actor, parsed.data.address);
         res.status(method === 'post' && change.changed ? 201 : 200).json({ address: change.address, changed: change.changed, message: change.text });
       } catch (error) {
         refuse(res, error);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AppError } from '../../core/errors.js';
-import type { AuditLog, Clock, Logger } from '../../core/ports.js';
+import type { Clock, Logger } from '../../core/ports.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
 import { auditRoute } from './audit-route.js';
@@ -15,7 +15,6 @@ import { requestMetrics } from './request-metrics.js';
 
 export interface WebAppDeps {
   bot: RelayBot;
-  audit: AuditLog;
   metrics: PrometheusMetrics;
   logger: Logger;
   /** WEB_API_TOKEN: when set, `/api/*` needs `Authorization: Bearer <token>`. */
@@ -26,11 +25,15 @@ export interface WebAppDeps {
   /** Longest a `/api/chat` request may take, ms. Default 60 000. */
   chatTimeoutMs?: number | undefined;
   /**
-   * Mount more routes on the same app (Bolt's ExpressReceiver router,
-   * grammY's webhook). Called after the built-in routes and before the final
+   * Mount more routes on the same app (the front-ends' `mount`: Bolt's
+   * ExpressReceiver router, grammY's webhook). Called after the built-in routes and before the final
    * 404 and error handlers, so errors there also get the no-stack-trace answer.
    */
   mount?: ((app: express.Express) => void) | undefined;
+  /** `/mcp` (agents over MCP), with its own auth: AGENT_TOKENS, not WEB_API_TOKEN. */
+  mcp?: express.Router | undefined;
+  /** Extra `/api/*` routes (the pending-approvals inbox), behind the same token as the rest of `/api`. */
+  apiRoutes?: express.Router | undefined;
   /** What `/healthz` reports; default: healthy for the app's whole life. */
   health?: Health | undefined;
 }
@@ -101,14 +104,20 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  if (deps.mcp) app.use(deps.mcp);
+
   app.use('/api', bearerAuth(deps.apiToken), express.json({ limit: '100kb' }), (_req, res, next) => {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
+  const chat = chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 });
+  app.post('/api/chat', chat);
+  // The same route under the path AI SDK examples use.
+  app.post('/api/chat/build', chat);
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
-  app.use(optOutsRoutes(() => deps.bot.optOuts));
-  app.get('/api/audit', auditRoute(deps.audit));
+  app.use(optOutsRoutes(deps.bot.optOuts));
+  app.get('/api/audit', auditRoute(deps.bot));
+  if (deps.apiRoutes) app.use(deps.apiRoutes);
   app.use('/api', apiNotFound);
 
   app.use(

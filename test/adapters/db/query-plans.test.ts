@@ -27,7 +27,7 @@ const postgres = testDatabaseTargets().find((t) => t.name === 'postgres');
 if (!postgres) console.log('query-plans: skipped — set TEST_DATABASE_URL to check the plans on PostgreSQL');
 
 /** Tables that grow with traffic: none may be read whole by a hot statement. */
-const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'opt_outs'];
+const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'opt_outs', 'draft_cards'];
 
 interface Recorded {
   step: string;
@@ -106,6 +106,11 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     await as('claim a scheduled job at its time', () => deliveries.claim(dueAt, 30_000, 10));
     await as('opt-out add', () => stores.optOuts.add('+15550000099', ada, now, event('optout.added', ada)));
     await as('opt-out lookup (drafting and send time)', () => stores.optOuts.has('+15550000042'));
+    await as('agent card add', () => stores.draftCards.add(e, 'slack|msg:C1:1700000000.000200', now));
+    await as('agent card list', () => stores.draftCards.list(e));
+    await as('inbox: own pending', () => stores.pendingDrafts.ofRequester(ada, now, 100));
+    await as('inbox: agents\' pending', () => stores.pendingDrafts.ofAgents(now, 100));
+    await as('inbox: all pending (four-eyes)', () => stores.pendingDrafts.all(now, 100));
     await as('pending in a chat (bot removed)', () => drafts.listPendingInChat('slack', 'CHIST', now));
     await as('expiry sweep', () => drafts.expireDue(later(60 * 60_000), 100));
     await as('sealer batch', () => auditSealer.flush());
@@ -121,11 +126,13 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     // A long-lived opt-out list, so its lookup's plan is the one that matters.
     await database.client.query(`insert into opt_outs (address, created_at)
       select '+1444' || lpad(g::text, 7, '0'), now() from generate_series(1, 20000) g`);
+    // Agents' drafts have a card or two each: give every seeded draft one, as a history of agent requests would.
+    await database.client.query(`insert into draft_cards (draft_id, ref, created_at) select id, 'slack|msg:CHIST:' || id, now() from drafts on conflict do nothing`);
     await database.client.query('analyze');
 
     const hot = recorded.filter((r) => r.step && !/^\s*(begin|commit|rollback)\b/i.test(r.text));
     // Every step ran at least one statement (a recording that missed one would check nothing).
-    expect(new Set(hot.map((s) => s.step)).size).toBe(28);
+    expect(new Set(hot.map((s) => s.step)).size).toBe(33);
     const statements = unique(hot);
     const scans: string[] = [];
     for (const statement of statements) {

@@ -252,6 +252,14 @@ describe('commands', () => {
     expect(lastIn(alice.id).text).toContain('not a valid phone number');
     await handle(privateText(alice, '/contacts'));
     expect(lastIn(alice.id).text).toBe('Contacts here:\n• Ops Team — Email ops@example.com');
+
+    await handle(privateText(alice, '/contacts add *boss* sms +15550001111'));
+    expect(lastIn(alice.id).text).toBe('A contact name is 1–40 letters, digits, spaces, dots, dashes or apostrophes.');
+    await handle(privateText(alice, '/contacts remove ops team'));
+    expect(lastIn(alice.id).text).toBe('Removed ops team.');
+    const audited = await bed.app.stores.audit.list({ actor: `telegram:${alice.id}` });
+    expect(audited.map((e) => e.action)).toEqual(['contact.removed', 'contact.saved']);
+    expect(audited[1]?.details).toMatchObject({ scope: `telegram:${alice.id}`, name: 'Ops Team', channel: 'email', address: 'ops@example.com' });
   });
 
   it('/cancel drops a half-finished request', async () => {

@@ -37,7 +37,7 @@ export async function startWebFixture(options: TestAppOptions = {}): Promise<Web
   });
   const servers: Server[] = [];
   const serve = async (overrides: Partial<WebAppDeps>) => {
-    const web = createWebApp({ bot, audit: app.stores.audit, metrics, logger: silentLogger, host: '127.0.0.1', clock: app.clock, ...overrides });
+    const web = createWebApp({ bot, metrics, logger: silentLogger, host: '127.0.0.1', clock: app.clock, ...overrides });
     const server = await listen(web, 0, '127.0.0.1');
     servers.push(server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

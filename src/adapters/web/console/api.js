@@ -84,6 +84,7 @@ export const api = {
     call('POST', `/api/drafts/${encodeURIComponent(id)}/cancel`, { userId: settings.userId, version }).then((b) => b.draft),
   edit: (id, patch, version) =>
     call('PATCH', `/api/drafts/${encodeURIComponent(id)}`, { ...patch, userId: settings.userId, version }).then((b) => b.draft),
+  inbox: (userId) => call('GET', `/api/inbox?userId=${encodeURIComponent(userId)}`),
   audit: (filter) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
