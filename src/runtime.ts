@@ -14,6 +14,7 @@ import { ExpirySweeper } from './app/expiry-sweeper.js';
 import { Maintenance } from './app/maintenance.js';
 import { Cards } from './app/cards.js';
 import { RelayBot } from './app/relaybot.js';
+import { createSendTimeCheck } from './app/send-time-check.js';
 import type { Config } from './config.js';
 import type { Clock, Interpreter, Logger, Metrics, Relay } from './core/ports.js';
 import { createOfflineInterpreter } from './core/parser/index.js';
@@ -95,8 +96,9 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
   const notifier = new Cards({ drafts: stores.drafts, clock, logger });
+  const sendTimeCheck = createSendTimeCheck({ policy: config.policy, contacts: stores.contacts, optOuts: stores.optOuts, drafts: stores.drafts });
   const worker = new DeliveryWorker(
-    { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },
+    { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics, sendTimeCheck },
     overrides.worker,
   );
   const bot = new RelayBot({

@@ -6,8 +6,10 @@ import type { Actor, ConversationRef, SendRequest } from '../core/send-request.j
 import { assertStorableActor, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope } from './conversation-keys.js';
+import { optOutRefusal } from './opt-outs.js';
 import type { RelayBotDeps } from './relaybot.js';
 import { inSpan, linkActiveSpanToDraft } from './tracing.js';
+import { planSchedule } from './scheduling.js';
 
 export type DecisionAction = 'confirm' | 'cancel' | 'edit';
 
@@ -63,6 +65,9 @@ export class Decisions {
   }
 
   private async cancelNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    const scheduled = await this.getDraft(id);
+    // An approved schedule is cancelled against its outbox job; once claimed, the answer is "too late".
+    if (scheduled?.sendAt && ['scheduled', 'sending', 'sent', 'failed'].includes(scheduled.status)) return this.cancelScheduled(scheduled, actor, seen);
     const draft = await this.loadDecidable(id, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
@@ -74,6 +79,36 @@ export class Decisions {
     if (!cancelled) return this.lost(id, actor, 'cancel', version);
     this.metrics.decision('cancel', 'ok');
     this.observeApprovalWait('cancel', cancelled);
+    this.redrawElsewhere(cancelled, actor);
+    return cancelled;
+  }
+
+  /**
+   * Call off an approved send that is waiting for its time. It works until a
+   * worker claims the job (one conditional statement decides between the two);
+   * after that the sentence says it is already on its way. Every card redraws.
+   */
+  private async cancelScheduled(draft: Draft, actor: Actor, seen: number | undefined): Promise<Draft> {
+    assertStorableActor(actor);
+    const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, 'cancel');
+    if (refusal) {
+      await this.refuse(draft, actor, 'cancel', refusal);
+      throw new AppError('denied:decider', refusal);
+    }
+    if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, 'cancel', seen);
+    const cancelled = await this.deps.stores.drafts.cancelScheduled(draft.id, actor, this.deps.clock.now(), {
+      actor,
+      action: 'draft.cancelled',
+      draftId: draft.id,
+      details: { version: draft.version, scheduled: true, sendAt: draft.sendAt?.toISOString() },
+    });
+    if (!cancelled) {
+      const current = (await this.deps.stores.drafts.get(draft.id)) ?? draft;
+      this.metrics.decision('cancel', 'conflict');
+      await this.refuse(current, actor, 'cancel', 'too late: the scheduled send was already claimed');
+      throw new AppError('conflict:draft', current.status === 'cancelled' ? 'This scheduled send was already cancelled; nothing was sent.' : 'Too late to cancel: this send is already on its way (or done).');
+    }
+    this.metrics.decision('cancel', 'ok');
     this.redrawElsewhere(cancelled, actor);
     return cancelled;
   }
@@ -136,19 +171,27 @@ export class Decisions {
       subject: patch.subject === undefined ? draft.subject : patch.subject,
     };
     let after: SendRequest;
+    let schedule: Pick<DraftPatch, 'sendAt' | 'heldForQuietHours'> = {};
     try {
       after = validateSendRequest(merged, this.deps.defaultRegion);
       const scope = contactScope(draft.conversation);
       assertAllowed(policy, after, await stores.contacts.has(scope, after.channel, after.to));
+      const optedOut = await optOutRefusal(stores.optOuts, after.channel, after.to);
+      if (optedOut) throw optedOut;
+      // A new time (or "now", null) is planned like a new draft's: ahead, within reach, quiet hours applied.
+      if (patch.sendAt !== undefined) schedule = planSchedule(policy, patch.sendAt, clock.now(), draft.timeZone);
     } catch (error) {
       if (error instanceof AppError) await this.refuse(draft, actor, 'edit', error.message);
       throw error;
     }
-    const edited = await stores.drafts.edit(id, version, after, clock.now(), {
+    const scheduleChange = schedule.sendAt !== undefined
+      ? { sendAt: { from: draft.sendAt?.toISOString() ?? null, to: schedule.sendAt?.toISOString() ?? null } }
+      : {};
+    const edited = await stores.drafts.edit(id, version, { ...after, ...schedule }, clock.now(), {
       actor,
       action: 'draft.edited',
       draftId: id,
-      details: { before, after, version: { from: version, to: version + 1 } },
+      details: { before, after, version: { from: version, to: version + 1 }, ...scheduleChange },
     });
     if (!edited) return this.lost(id, actor, 'edit', version);
     this.metrics.decision('edit', 'ok');

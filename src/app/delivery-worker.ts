@@ -32,6 +32,11 @@ export interface DeliveryWorkerDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /**
+   * Policy checked again when a send is claimed (send-time-check.ts): an
+   * error fails the draft with its sentence instead of sending. Absent: none.
+   */
+  sendTimeCheck?: (draft: Draft, now: Date) => Promise<AppError | null>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -173,6 +178,14 @@ export class DeliveryWorker {
       await this.giveUp(draft, `Delivery was interrupted ${attempt - 1} times; gave up.`, 'unavailable:relay', details, 0);
       return;
     }
+    // Only before the first attempt: a retry may already have reached the relay, so failing it now could be untrue.
+    if (attempt === 1 && this.deps.sendTimeCheck) {
+      const refused = await this.deps.sendTimeCheck(draft, clock.now());
+      if (refused) {
+        await this.giveUp(draft, refused.message, refused.code, { ...details, atSendTime: true }, 0, 'delivery.refused');
+        return;
+      }
+    }
     // The "sending" card update runs beside the relay call, but lands before the outcome's.
     const cardUpdated = attempt === 1 ? this.notify(draft) : Promise.resolve();
     const started = performance.now();
@@ -220,12 +233,12 @@ export class DeliveryWorker {
     }
   }
 
-  /** The job is over: draft → failed with a reason a person can read, and the requester's card says so. */
-  private async giveUp(draft: Draft, reason: string, code: string, details: Record<string, unknown>, seconds: number): Promise<void> {
-    this.metrics.relayAttempt('failed', seconds);
+  /** The job is over: draft → failed with a reason a person can read, and the requester's card says so (refused at send time: `delivery.refused`). */
+  private async giveUp(draft: Draft, reason: string, code: string, details: Record<string, unknown>, seconds: number, action = 'delivery.failed'): Promise<void> {
+    if (action === 'delivery.failed') this.metrics.relayAttempt('failed', seconds);
     const failed = await this.deps.deliveries.fail(draft.id, reason, this.deps.clock.now(), {
       actor: null,
-      action: 'delivery.failed',
+      action,
       draftId: draft.id,
       details: { ...details, error: reason, code },
     });

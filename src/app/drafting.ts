@@ -4,7 +4,9 @@ import type { Metrics } from '../core/ports.js';
 import { assertStorable, assertStorableActor } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
+import { optOutRefusal } from './opt-outs.js';
 import type { AgentReply, MessageInput, RelayBotDeps } from './relaybot.js';
+import { planSchedule } from './scheduling.js';
 import { currentTraceparent, draftAttributes, inSpan, recordErrorOnActiveSpan, sessionAttributes, setContent } from './tracing.js';
 import { understand } from './understanding.js';
 
@@ -34,7 +36,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     const started = performance.now();
     const scope = contactScope(input.conversation);
     // An agent's structured request is its proposal as is; words go through understanding like anyone's.
-    const understood = input.request ? { kind: 'request' as const, request: input.request, viaContact: false } : await inSpan(
+    const understood = input.request ? { kind: 'send' as const, request: input.request, viaContact: false, sendAt: undefined } : await inSpan(
       'relaybot.understand', { attributes: { 'relaybot.interpreter': deps.interpreter.name } }, () => understand(
         {
           interpreter: deps.interpreter,
@@ -42,20 +44,25 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
           conversations: stores.conversations,
           clock,
           defaultRegion: deps.defaultRegion,
+          timeZone: policy.timezone,
+          maxScheduleDays: policy.maxScheduleDays,
         },
         { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text, actor: input.actor },
       ));
     metrics.interpretDuration(deps.interpreter.name, (performance.now() - started) / 1000);
     if (understood.kind === 'reply') return { text: understood.text, draft: null };
 
-    const request = await inSpan('relaybot.policy', { attributes: { 'relaybot.channel': understood.request.channel } }, async (span) => {
+    const { request, schedule } = await inSpan('relaybot.policy', { attributes: { 'relaybot.channel': understood.request.channel } }, async (span) => {
       setContent(span, { 'relaybot.message.to': understood.request.to, 'relaybot.message.body': understood.request.text });
       const valid = validateSendRequest(understood.request, deps.defaultRegion);
       // The contact book is consulted only when the policy restricts recipients to it.
       const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, valid.channel, valid.to)));
       assertAllowed(policy, valid, isContact);
+      const optedOut = await optOutRefusal(stores.optOuts, valid.channel, valid.to);
+      if (optedOut) throw optedOut;
+      const when = planSchedule(policy, understood.sendAt ?? null, now, policy.timezone);
       assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, valid.channel, valid.to, now), now);
-      return valid;
+      return { request: valid, schedule: when };
     });
     // The request's trace, kept with the draft: its decision and deliveries link back to it.
     const traceparent = currentTraceparent();
@@ -63,7 +70,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     const draft = await inSpan('relaybot.draft.write', { attributes: { 'relaybot.channel': request.channel } }, () => stores.drafts.create(
       {
         ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null,
-        ttlMs: policy.draftTtlMinutes * 60_000, traceparent,
+        ttlMs: policy.draftTtlMinutes * 60_000, traceparent, ...schedule, timeZone: policy.timezone,
       },
       now,
       {
@@ -74,6 +81,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
           interpreter: input.request ? 'structured' : deps.interpreter.name,
           viaContact: understood.viaContact,
           ...(input.reason ? { reason: input.reason } : {}),
+          ...(schedule.sendAt && { sendAt: schedule.sendAt.toISOString(), heldForQuietHours: schedule.heldForQuietHours }),
         },
       },
     ));

@@ -1,7 +1,7 @@
 import type { Draft, DraftPatch } from '../core/draft.js';
 import type { Policy } from '../core/policy.js';
 import type {
-  AuditEntry, AuditFilter, AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Interpreter, Logger, Metrics, Notifier,
+  AuditEntry, AuditFilter, AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Interpreter, Logger, Metrics, Notifier, OptOutList,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
@@ -14,6 +14,8 @@ import { Conversations } from './conversations.js';
 import { Decisions } from './decisions.js';
 import { draftFromWords, inMessageSpan } from './drafting.js';
 import type { FrontEnd } from './front-end.js';
+import { OptOuts } from './opt-outs.js';
+import { sendAtFromWords } from './scheduling.js';
 
 export interface RelayBotStores {
   drafts: DraftStore;
@@ -22,6 +24,7 @@ export interface RelayBotStores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  optOuts: OptOutList;
 }
 
 export interface RelayBotDeps {
@@ -85,6 +88,8 @@ export class RelayBot {
   readonly conversations: Conversations;
   /** Where each card lives; the one card-sync algorithm. */
   readonly cards: Cards;
+  /** The opt-out list (CLI, HTTP, Slack and Telegram commands): normalised, approvers only, audited. */
+  readonly optOuts: OptOuts;
 
   constructor(private readonly deps: RelayBotDeps) {
     this.metrics = deps.metrics ?? noopMetrics;
@@ -94,6 +99,7 @@ export class RelayBot {
     this.decisions = new Decisions({ ...deps, notifier: deps.notifier ?? this.cards }, this.metrics);
     this.contacts = new Contacts({ contacts: stores.contacts, clock, defaultRegion });
     this.conversations = new Conversations({ conversations: stores.conversations, clock });
+    this.optOuts = new OptOuts({ optOuts: stores.optOuts, audit: stores.audit, policy: deps.policy, defaultRegion, now: () => clock.now() });
   }
 
   get policy(): Policy {
@@ -142,7 +148,11 @@ export class RelayBot {
     return this.decisions.confirm(id, actor, seen);
   }
 
-  /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
+  /**
+   * Cancel a draft, if it is still the version the person saw (`seen`; when
+   * omitted, the current one). An approved scheduled send can be cancelled
+   * until a worker claims it; after that the answer is "too late".
+   */
   cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
     return this.decisions.cancel(id, actor, seen);
   }
@@ -154,6 +164,11 @@ export class RelayBot {
    */
   edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
     return this.decisions.edit(id, actor, patch, seen);
+  }
+
+  /** A new schedule in the person's words, for an edit (null: when approved); throws the question when unclear. */
+  readSendAt(words: string, draft: Pick<Draft, 'timeZone'>): Date | null {
+    return sendAtFromWords(words, this.deps.policy, this.deps.clock.now(), draft.timeZone);
   }
 
   /** Before showing an edit form: the draft, if `actor` may edit it now (at `seen`); otherwise throws the sentence (audited). */

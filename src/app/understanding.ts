@@ -19,6 +19,10 @@ export interface UnderstandDeps {
   conversations: ConversationStore;
   clock: Clock;
   defaultRegion: string;
+  /** The requester's zone, for times like "at 5pm"; default UTC. */
+  timeZone?: string;
+  /** How far ahead a send may be scheduled, days; default 30. */
+  maxScheduleDays?: number;
 }
 export interface UnderstandInput {
   /** Who is speaking: named in the audit of a contact they save. */
@@ -28,7 +32,8 @@ export interface UnderstandInput {
   text: string;
 }
 export type Understood =
-  | { kind: 'send'; request: SendRequest; viaContact: boolean } // complete; the caller validates, policy-checks and drafts it
+  // complete; the caller validates, policy-checks and drafts it (at `sendAt` when the person said when)
+  | { kind: 'send'; request: SendRequest; viaContact: boolean; sendAt?: Date | undefined }
   | { kind: 'reply'; text: string }; // answer only (includes questions and refusals)
 
 /** Turns kept for the interpreter's context. */
@@ -92,6 +97,9 @@ async function decide(deps: UnderstandDeps, input: UnderstandInput, history: Tur
     pending: pending ?? undefined,
     contactNames,
     defaultRegion: deps.defaultRegion,
+    now: deps.clock.now(),
+    timeZone: deps.timeZone,
+    maxScheduleDays: deps.maxScheduleDays,
   });
   return fromInterpretation(deps, input, interpretation, pending);
 }
@@ -107,16 +115,19 @@ async function fromInterpretation(
       // An aside ("what can you do?") keeps a half-finished request waiting; cancel is handled above.
       return { result: { kind: 'reply', text: interpretation.text }, pending };
     case 'question':
+      // "When should it go?" waits for the time even when everything else is known: never a guess.
+      if (interpretation.partial.askedWhen) return { result: { kind: 'reply', text: interpretation.text }, pending: interpretation.partial };
       return resolveAndComplete(deps, input, interpretation.partial, interpretation.text);
     case 'send': {
       const { request } = interpretation;
       // A model may put a contact's name where the address goes; resolve it like any name.
+      const sendAt = interpretation.sendAt?.toISOString();
       if (request.channel !== 'notify' && !looksLikeAddress(request.to)) {
-        return resolveAndComplete(deps, input, { channel: request.channel, toName: request.to, text: request.text, subject: request.subject });
+        return resolveAndComplete(deps, input, { channel: request.channel, toName: request.to, text: request.text, subject: request.subject, sendAt });
       }
       // The address may have come from a contact looked up on an earlier turn — or been typed in answer to "Who is Bob?".
       const viaContact = await isContactAddress(deps.contacts, input.contactScope, pending, request);
-      return { result: { kind: 'send', request, viaContact }, pending: null };
+      return { result: { kind: 'send', request, viaContact, sendAt: interpretation.sendAt }, pending: null };
     }
   }
 }
@@ -135,7 +146,7 @@ async function resolveAndComplete(deps: UnderstandDeps, input: UnderstandInput, 
     viaContact = true;
   }
   const step = completeOrAsk(next, { history: [], defaultRegion: deps.defaultRegion });
-  if (step.kind === 'send') return { result: { kind: 'send', request: step.request, viaContact }, pending: null };
+  if (step.kind === 'send') return { result: { kind: 'send', request: step.request, viaContact, sendAt: step.sendAt }, pending: null };
   if (step.kind === 'question') {
     // After a lookup the interpreter's question is stale ("Who is Bob?"): ask the next thing.
     const text = viaContact || !question ? step.text : question;

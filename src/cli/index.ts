@@ -12,6 +12,7 @@ import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.
 import { openConfiguredDatabase } from '../runtime.js';
 import { CheckpointFileError, readCheckpointFile } from './checkpoint-file.js';
 import { formatAuditEntry, formatVerified } from './format.js';
+import { runOptOut } from './optout-command.js';
 import { runMcpBridge } from './mcp-bridge.js';
 
 const USAGE = `usage: relaybot <command>
@@ -24,6 +25,8 @@ const USAGE = `usage: relaybot <command>
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
   contacts remove NAME                  delete a contact [--scope S] (exit 1 when there was none)
   contacts list                         list contacts [--scope S] (default: global)
+  optout add|remove ADDRESS             stop (or allow again) messages to a phone number, email or @username
+  optout list                           list the opted-out addresses
   mcp --url URL                         bridge stdio to relaybot's /mcp (for MCP clients that only start stdio
                                         servers); the agent token, if any, comes from RELAYBOT_AGENT_TOKEN
   help                                  this text`;
@@ -53,7 +56,7 @@ async function run(argv: string[]): Promise<number> {
     await runMcpBridge(url, process.env.RELAYBOT_AGENT_TOKEN?.trim() || undefined);
     return 0;
   }
-  const known = ['migrate', 'audit', 'contacts'];
+  const known = ['migrate', 'audit', 'contacts', 'optout'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const config = loadConfig();
@@ -61,6 +64,7 @@ async function run(argv: string[]): Promise<number> {
   const checkpoints = command === 'audit' && sub === 'verify' && values.checkpoint !== undefined ? readCheckpointFile(values.checkpoint) : undefined;
   const database = await openConfiguredDatabase(config);
   try {
+    if (command === 'optout') return await runOptOut(createStores(database), config.policy, config.env.DEFAULT_PHONE_REGION, sub, rest, (why) => new UsageError(why));
     return await dispatch(database, config.env.DEFAULT_PHONE_REGION, command, sub, rest, { ...values, checkpoints });
   } finally {
     await database.close();

@@ -1,6 +1,7 @@
 import type { Draft, DraftStatus } from './draft.js';
 import { formatPhone } from './validation.js';
 import { actorLabel, CHANNEL_LABELS, type Channel } from './send-request.js';
+import { formatInZone } from './schedule/index.js';
 
 /**
  * The platform-neutral draft card. Slack renders it to Block Kit, Telegram to
@@ -38,6 +39,19 @@ export const BUTTONS: readonly CardButton[] = [
   { action: 'cancel', label: 'Cancel', style: 'danger' },
 ];
 
+/** A scheduled draft can still be cancelled until a worker claims it. */
+const CANCEL_ONLY = BUTTONS[2]!;
+
+/** "Sends Fri 17:00 Europe/Berlin" (with "held for quiet hours" when they moved it). */
+export function sendsLine(draft: Pick<Draft, 'sendAt' | 'timeZone' | 'heldForQuietHours'>, now: Date): string {
+  return draft.sendAt ? `Sends ${scheduleValue(draft, now)}` : 'Sends when approved';
+}
+
+function scheduleValue(draft: Pick<Draft, 'sendAt' | 'timeZone' | 'heldForQuietHours'>, now: Date): string {
+  const when = formatInZone(draft.sendAt!, draft.timeZone, now);
+  return draft.heldForQuietHours ? `${when} (held until quiet hours end)` : when;
+}
+
 /** "+1 555 123 4567" for phones, the address otherwise, "(your devices)" for notify. */
 export function displayRecipient(channel: Channel, to: string): string {
   if (channel === 'sms' || channel === 'wa') return formatPhone(to);
@@ -47,13 +61,15 @@ export function displayRecipient(channel: Channel, to: string): string {
 
 const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
 
-function headline(draft: Draft, expired: boolean): { tone: CardTone; text: string } {
+function headline(draft: Draft, expired: boolean, now: Date): { tone: CardTone; text: string } {
   const channel = CHANNEL_LABELS[draft.channel];
   const to = displayRecipient(draft.channel, draft.to);
   if (expired) return { tone: 'muted', text: '⌛ Expired — nothing was sent' };
   switch (draft.status) {
     case 'pending':
       return { tone: 'pending', text: `Draft ${channel} to ${to}` };
+    case 'scheduled':
+      return { tone: 'progress', text: `🕒 Scheduled — ${sendsLine(draft, now)}` };
     case 'confirmed':
     case 'sending':
       return { tone: 'progress', text: `Sending… (${channel} to ${to})` };
@@ -71,11 +87,12 @@ function headline(draft: Draft, expired: boolean): { tone: CardTone; text: strin
 /** Build the card for a draft as of `now` (a pending draft past its expiry shows as expired). */
 export function buildCard(draft: Draft, now: Date): Card {
   const expired = draft.status === 'expired' || (draft.status === 'pending' && draft.expiresAt <= now);
-  const head = headline(draft, expired);
+  const head = headline(draft, expired, now);
   const fields = [
     { label: 'Channel', value: CHANNEL_LABELS[draft.channel] },
     { label: 'To', value: displayRecipient(draft.channel, draft.to) },
     ...(draft.subject ? [{ label: 'Subject', value: draft.subject }] : []),
+    ...(draft.sendAt ? [{ label: 'Sends', value: scheduleValue(draft, now) }] : []),
     { label: 'Message', value: draft.text },
     // An agent's own words for why: the approver judges the request with them.
     ...(draft.reason ? [{ label: 'Reason', value: draft.reason }] : []),
@@ -97,7 +114,7 @@ export function buildCard(draft: Draft, now: Date): Card {
     headline: head.text,
     fields,
     context,
-    buttons: draft.status === 'pending' && !expired ? [...BUTTONS] : [],
+    buttons: draft.status === 'pending' && !expired ? [...BUTTONS] : draft.status === 'scheduled' ? [CANCEL_ONLY] : [],
     expiresAt: draft.expiresAt,
   };
 }

@@ -3,14 +3,17 @@ import { actorLabel, type Actor, type Channel, type ConversationRef, type SendRe
 
 /**
  * Draft life cycle: pending → confirmed → sending → sent | failed, and
- * pending → cancelled | expired. Edits keep a draft pending.
+ * pending → cancelled | expired. Edits keep a draft pending. A draft with a
+ * `sendAt` ahead is `scheduled` once approved, until a worker claims it at
+ * that time (→ sending) — or it is cancelled, or fails the policy re-check.
  */
-export const DRAFT_STATUSES = ['pending', 'confirmed', 'sending', 'sent', 'failed', 'cancelled', 'expired'] as const;
+export const DRAFT_STATUSES = ['pending', 'confirmed', 'scheduled', 'sending', 'sent', 'failed', 'cancelled', 'expired'] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
 const TRANSITIONS: Record<DraftStatus, readonly DraftStatus[]> = {
-  pending: ['confirmed', 'cancelled', 'expired'],
+  pending: ['confirmed', 'scheduled', 'cancelled', 'expired'],
   confirmed: ['sending', 'failed'],
+  scheduled: ['sending', 'failed', 'cancelled'],
   // sending → sending: a crashed attempt is retried by another worker.
   sending: ['sending', 'sent', 'failed'],
   sent: [],
@@ -49,6 +52,12 @@ export interface Draft extends SendRequest {
   attempts: number;
   /** W3C traceparent of the request that drafted it (set only when tracing is on). */
   traceparent?: string;
+  /** When the relay call is due; null = as soon as approved. Part of what is approved. */
+  sendAt: Date | null;
+  /** The zone the requester's times were read in and the card shows `sendAt` in. */
+  timeZone: string;
+  /** True when quiet hours moved `sendAt` to the end of their window. */
+  heldForQuietHours: boolean;
   /** Why the requester (an agent) wants this sent, in its own words; shown on every card and audited. */
   reason?: string | null;
 }
@@ -59,7 +68,11 @@ export function isDecidable(draft: Pick<Draft, 'status' | 'expiresAt'>, now: Dat
 }
 
 /** The fields an edit may change. */
-export type DraftPatch = Partial<Pick<SendRequest, 'channel' | 'to' | 'text' | 'subject'>>;
+export type DraftPatch = Partial<Pick<SendRequest, 'channel' | 'to' | 'text' | 'subject'>> & {
+  /** A new schedule (null: send when approved). */
+  sendAt?: Date | null;
+  heldForQuietHours?: boolean;
+};
 
 /**
  * The sentence for a decision made on a version that is no longer the draft's:
@@ -80,6 +93,8 @@ export function notDecidableError(draft: Pick<Draft, 'status' | 'decidedBy'>): A
       return new AppError('conflict:draft', `This draft was already cancelled${by}; nothing was sent.`);
     case 'failed':
       return new AppError('conflict:draft', `This draft was already decided${by}, and sending it failed.`);
+    case 'scheduled':
+      return new AppError('conflict:draft', `This draft was already approved${by} and is scheduled; it can only be cancelled now.`);
     default:
       return new AppError('conflict:draft', `This draft was already approved${by}; it is sent only once.`);
   }

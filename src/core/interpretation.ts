@@ -13,7 +13,7 @@ export interface Turn {
  * - `reply`: not a send request (or something relaybot cannot do): answer, no draft.
  */
 export type Interpretation =
-  | { kind: 'send'; request: SendRequest }
+  | { kind: 'send'; request: SendRequest; sendAt?: Date | undefined }
   | { kind: 'question'; text: string; partial: PartialSendRequest }
   | { kind: 'reply'; text: string };
 
@@ -24,6 +24,10 @@ export interface PartialSendRequest {
   toName?: string | undefined;
   text?: string | undefined;
   subject?: string | null | undefined;
+  /** When to send (ISO 8601), once a time was read. */
+  sendAt?: string | undefined;
+  /** The last question asked for a time: an answer like "tomorrow at 9:00" fills `sendAt`. */
+  askedWhen?: boolean | undefined;
 }
 
 /** Context an interpreter may use: earlier turns, the pending partial request, known contact names. */
@@ -32,6 +36,12 @@ export interface InterpretContext {
   pending?: PartialSendRequest | undefined;
   contactNames?: string[] | undefined;
   defaultRegion: string;
+  /** The instant "at 5pm" and "in 20 minutes" are read from; default: the current time. */
+  now?: Date | undefined;
+  /** The requester's IANA zone; default UTC. */
+  timeZone?: string | undefined;
+  /** How far ahead a send may be scheduled, days; default 30. */
+  maxScheduleDays?: number | undefined;
 }
 
 /**

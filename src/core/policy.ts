@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from './errors.js';
 import type { Draft } from './draft.js';
 import { actorKey, actorLabel, CHANNEL_LABELS, CHANNELS, channelSchema, type Actor, type SendRequest } from './send-request.js';
+import { isTimeZone, quietHoursSchema } from './schedule/index.js';
 
 /**
  * The policy file (JSON or YAML), validated at start. Every field has a safe
@@ -52,6 +53,12 @@ export const policySchema = z
      * many days after their last change. The audit log keeps every event regardless.
      */
     retentionDays: z.number().int().positive().default(90),
+    /** The zone people's times ("at 5pm") are read in and cards show them in, unless the platform knows the person's own. */
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin"').default('UTC'),
+    /** How far ahead a send may be scheduled, in days. */
+    maxScheduleDays: z.number().positive().max(366).default(30),
+    /** No sends in this daily window; unset: none. */
+    quietHours: quietHoursSchema.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -94,6 +94,11 @@ export interface NewDraft extends SendRequest {
   ttlMs: number;
   /** W3C traceparent of the drafting request, when tracing is on. */
   traceparent?: string | null;
+  /** When to send; null or absent: when approved. */
+  sendAt?: Date | null;
+  /** The requester's zone (cards show `sendAt` in it); default UTC. */
+  timeZone?: string;
+  heldForQuietHours?: boolean;
 }
 
 /**
@@ -116,6 +121,12 @@ export interface DraftStore {
   confirm(id: string, version: number, by: Actor, now: Date, audit: AuditEventInput, withinLimits?: (counts: RateCounts) => void): Promise<Draft | null>;
   /** pending → cancelled, if still at `version`; `by` null when relaybot itself withdraws it. */
   cancel(id: string, version: number, by: Actor | null, now: Date, audit: AuditEventInput): Promise<Draft | null>;
+  /**
+   * scheduled → cancelled, in one conditional statement that also removes its
+   * outbox job — only while no worker has claimed the job. Null when too late
+   * (claimed, sent, failed) or not scheduled.
+   */
+  cancelScheduled(id: string, by: Actor, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Replace the editable fields of a pending draft at `version` (already validated); the version goes up by one. */
   edit(id: string, version: number, patch: DraftPatch, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Remember where the card was posted (Slack ts, Telegram message id). */
@@ -154,6 +165,25 @@ export interface DeliveryQueue {
   fail(draftId: string, reason: string, now: Date, audit: AuditEventInput): Promise<Draft | null>;
   /** Release a claimed job now without counting an attempt (graceful shutdown). */
   release(draftId: string): Promise<void>;
+}
+
+/** One address that must not be messaged. */
+export interface OptOut {
+  /** Normalised like a recipient: E.164 phone, lower-case email, @username or numeric id. */
+  address: string;
+  addedBy: Actor | null;
+  createdAt: Date;
+}
+
+/** Addresses that asked not to be messaged. Every change is audited in the same transaction. */
+export interface OptOutList {
+  /** Add (no-op when already there); returns false when it was already listed. */
+  add(address: string, by: Actor | null, now: Date, audit: AuditEventInput): Promise<boolean>;
+  /** Remove; returns false when it was not listed. */
+  remove(address: string, now: Date, audit: AuditEventInput): Promise<boolean>;
+  has(address: string): Promise<boolean>;
+  /** Oldest first, at most `limit` (default 1000). */
+  list(limit?: number): Promise<OptOut[]>;
 }
 
 export interface Contact {

@@ -7,7 +7,7 @@ const draft = (over: Partial<Draft> = {}): Draft => ({
   version: 1, id: 'd1', status: 'pending', channel: 'sms', to: '+15551234567', text: 'Build finished', subject: null,
   requester: { platform: 'web', userId: 'alice', name: 'Alice' }, conversation: { platform: 'web', chatId: 'c1' },
   cardRef: null, idempotencyKey: 'relaybot-d1', createdAt: now, expiresAt: new Date(now.getTime() + 15 * 60_000),
-  decidedBy: null, decidedAt: null, dryRun: false, relayMessageId: null, failureReason: null, attempts: 0, ...over,
+  decidedBy: null, decidedAt: null, dryRun: false, relayMessageId: null, failureReason: null, attempts: 0, sendAt: null, timeZone: 'UTC', heldForQuietHours: false, ...over,
 });
 
 describe('draft card', () => {

@@ -95,10 +95,11 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer, key: AuditKe
             where deliveries.draft_id = any(array(select draft_id from due))
             returning deliveries.draft_id, deliveries.attempts
           ),
-          -- confirmed (first attempt) or sending (a retry, or a crashed attempt) → sending, with the attempt count.
+          -- confirmed or scheduled (first attempt) or sending (a retry, or a crashed attempt) → sending, with the
+          -- attempt count. A scheduled draft cancelled meanwhile no longer matches: its job is closed below.
           d as (
             update drafts set status = 'sending', attempts = leased.attempts, updated_at = ${iso(now)}::timestamptz
-            from leased where drafts.id = leased.draft_id and drafts.status in ('confirmed', 'sending')
+            from leased where drafts.id = leased.draft_id and drafts.status in ('confirmed', 'scheduled', 'sending')
             returning drafts.*
           )
           select leased.draft_id as job_id, leased.attempts as job_attempts, d.* from leased left join d on d.id = leased.draft_id`);

@@ -106,7 +106,7 @@ async function countFor(tx: AppTx, calls: ConfirmCall[]): Promise<Map<string, Co
 /**
  * One statement for the round: each draft still pending at the version its
  * approver saw → confirmed (by whom, when), its outbox job (due at once, no
- * attempt yet) and its audit event — written only for the drafts the UPDATE
+ * attempt yet; due at its send_at when that is later) and its audit event — written only for the drafts the UPDATE
  * matched.
  */
 async function decideAndQueue(tx: AppTx, key: AuditKey, calls: ConfirmCall[]): Promise<Map<string, Draft>> {
@@ -120,12 +120,14 @@ async function decideAndQueue(tx: AppTx, key: AuditKey, calls: ConfirmCall[]): P
         id text, version integer, by_platform text, by_user_id text, by_name text, ${AUDIT_JSON_COLUMNS})
     ),
     d as (
-      update drafts set status = 'confirmed', decided_by_platform = v.by_platform, decided_by_user_id = v.by_user_id,
+      -- A send_at still ahead waits in the outbox as 'scheduled' (the job is due then); otherwise at once.
+      update drafts set status = case when drafts.send_at > v.at then 'scheduled' else 'confirmed' end, decided_by_platform = v.by_platform, decided_by_user_id = v.by_user_id,
         decided_by_name = v.by_name, decided_at = v.at, updated_at = v.at
       from v where drafts.id = v.id and drafts.status = 'pending' and drafts.version = v.version and drafts.expires_at > v.at
       returning drafts.*
     ),
-    j as (insert into deliveries (draft_id, attempts, next_attempt_at, created_at) select d.id, 0, d.decided_at, d.decided_at from d),
+    j as (insert into deliveries (draft_id, attempts, next_attempt_at, created_at)
+      select d.id, 0, greatest(d.send_at, d.decided_at), d.decided_at from d),
     a as (${auditForChanged(sql`v`, sql`d`)})
     select * from d`);
   return new Map(rows.map((row) => [String(row.id), draftFromSql(row)]));

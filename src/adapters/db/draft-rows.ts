@@ -28,6 +28,9 @@ export function toDraft(row: DraftRow): Draft {
     attempts: row.attempts,
     // Only when there is one, so a draft made with tracing off reads exactly as before.
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+    sendAt: row.sendAt,
+    timeZone: row.timeZone,
+    heldForQuietHours: row.heldForQuietHours,
     reason: row.reason,
   };
 }

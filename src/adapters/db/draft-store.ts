@@ -19,6 +19,7 @@ import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { batched, settled } from './batcher.js';
 import { createConfirm } from './draft-confirm.js';
+import { cancelScheduled } from './draft-cancel-scheduled.js';
 import { aboutDraft, decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
 import { countRates, prepareRateCounts } from './rate-counts.js';
 import { deliveries, drafts, FINAL_STATUSES, limitLiteral, statusIn } from './schema.js';
@@ -81,6 +82,9 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
           createdAt: now,
           updatedAt: now,
           expiresAt: new Date(now.getTime() + draft.ttlMs),
+          sendAt: draft.sendAt ?? null,
+          timeZone: draft.timeZone ?? 'UTC',
+          heldForQuietHours: draft.heldForQuietHours ?? false,
         })
         .returning();
       const created = await decide(insert, aboutDraft(audit, id), now);
@@ -100,6 +104,8 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
         now,
       ),
 
+    cancelScheduled: (id: string, by: Actor, now: Date, audit: AuditEventInput) => cancelScheduled(db, sealer, key, { id, by, now, audit }),
+
     edit: (id: string, version: number, patch: DraftPatch, now: Date, audit: AuditEventInput) =>
       decide(
         db
@@ -109,6 +115,8 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
               ...(patch.to !== undefined && { recipient: patch.to }),
               ...(patch.text !== undefined && { text: patch.text }),
               ...(patch.subject !== undefined && { subject: patch.subject }),
+              ...(patch.sendAt !== undefined && { sendAt: patch.sendAt }),
+              ...(patch.heldForQuietHours !== undefined && { heldForQuietHours: patch.heldForQuietHours }),
               // In the same conditional UPDATE as the change: no reader ever sees new content under the old version.
               version: sql`${drafts.version} + 1`,
               updatedAt: now,

@@ -57,13 +57,17 @@ export const drafts = pgTable(
     attempts: integer('attempts').notNull().default(0),
     // W3C traceparent of the request that drafted it, so decisions and deliveries (any replica, after a restart) link to that trace.
     traceparent: text('traceparent'),
+    // When the relay call is due (the outbox job's next_attempt_at once approved); null = when approved.
+    sendAt: at('send_at'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    heldForQuietHours: boolean('held_for_quiet_hours').notNull().default(false),
     // Why an agent asked for this send (its own words); null for people's drafts.
     reason: text('reason'),
   },
   (t) => [
     check(
       'drafts_status_check',
-      sql`${t.status} in ('pending', 'confirmed', 'sending', 'sent', 'failed', 'cancelled', 'expired')`,
+      sql`${t.status} in ('pending', 'confirmed', 'scheduled', 'sending', 'sent', 'failed', 'cancelled', 'expired')`,
     ),
     index('drafts_requester_created_idx').on(t.requesterPlatform, t.requesterUserId, t.createdAt),
     index('drafts_status_expires_idx').on(t.status, t.expiresAt),
@@ -203,6 +207,18 @@ export const inboundEvents = pgTable(
 );
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
 export type NewInboundEventRow = typeof inboundEvents.$inferInsert;
+
+/**
+ * Addresses that must not be messaged, normalised like recipients (E.164, lower-case email,
+ * @username). Checked when drafting and again when a send is claimed.
+ */
+export const optOuts = pgTable('opt_outs', {
+  address: text('address').primaryKey(),
+  addedByPlatform: text('added_by_platform'),
+  addedByUserId: text('added_by_user_id'),
+  createdAt: at('created_at').notNull(),
+});
+export type OptOutRow = typeof optOuts.$inferSelect;
 
 /**
  * Every card a draft has beyond its requester's own (`drafts.card_ref`): an agent's

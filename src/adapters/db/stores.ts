@@ -1,5 +1,5 @@
 /** All the database-backed ports, built over one open database. */
-import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
+import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics, OptOutList } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
 import type { DraftCards, PendingDrafts } from '../../core/agent-ports.js';
@@ -10,6 +10,7 @@ import { createConversationStore } from './conversation-store.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createDraftStore } from './draft-store.js';
 import { createInboundDedupe } from './inbound-dedupe.js';
+import { createOptOutList } from './opt-out-list.js';
 
 export interface Stores {
   drafts: DraftStore;
@@ -18,6 +19,7 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  optOuts: OptOutList;
   /** The extra cards of agents' drafts, and the pending lists of the web inbox. */
   draftCards: DraftCards;
   pendingDrafts: PendingDrafts;
@@ -36,6 +38,7 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     contacts: createContactBook(db, { key: auditKey, sealer: auditSealer }),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    optOuts: createOptOutList(db, auditSealer, auditKey),
     draftCards: createDraftCards(db),
     pendingDrafts: createPendingDrafts(db),
     auditSealer,

@@ -11,7 +11,7 @@ import { ASK_TOOL, SEND_TOOL } from './tools.js';
  *   worth one retry with `problem` told to the model. `partial` is what could be salvaged.
  */
 export type ToolOutcome =
-  | { kind: 'send'; request: SendRequest }
+  | { kind: 'send'; request: SendRequest; sendAt?: Date | undefined }
   | { kind: 'question'; text: string; partial: PartialSendRequest }
   | { kind: 'invalid'; problem: string; partial: PartialSendRequest };
 
@@ -25,6 +25,7 @@ interface Fields {
   to?: string;
   text?: string;
   subject?: string | null;
+  sendAt?: string;
 }
 type RequiredField = 'channel' | 'to' | 'text';
 
@@ -35,7 +36,10 @@ const fieldSchemas = {
   text: z.string().nullish(),
   subject: z.string().nullish(),
   question: z.string().nullish(),
+  send_at: z.string().nullish(),
 };
+/** A schedule must name its offset: a bare "17:00" would be read in whatever zone the server runs in. */
+const sendAtSchema = z.iso.datetime({ offset: true });
 
 /** Names models use for channels despite the enum; mapping them is reading, not guessing. */
 const CHANNEL_ALIASES: Record<string, Channel> = {
@@ -75,7 +79,8 @@ export function readToolCall(name: string, rawArguments: string, context: ToolCa
     subject: partial.subject ?? null,
   });
   if (!parsed.success) return { kind: 'invalid', problem: z.prettifyError(parsed.error), partial };
-  return { kind: 'send', request: parsed.data };
+  // The app checks that the time lies ahead and within the policy's reach, as it does for the parser's.
+  return partial.sendAt ? { kind: 'send', request: parsed.data, sendAt: new Date(partial.sendAt) } : { kind: 'send', request: parsed.data };
 }
 
 function readFields(args: Record<string, unknown>): { fields: Fields; question: string; problems: string[] } {
@@ -84,7 +89,7 @@ function readFields(args: Record<string, unknown>): { fields: Fields; question: 
   const read = <K extends keyof typeof fieldSchemas>(key: K): z.infer<(typeof fieldSchemas)[K]> | undefined => {
     const result = fieldSchemas[key].safeParse(args[key]);
     if (result.success) return result.data as z.infer<(typeof fieldSchemas)[K]>;
-    problems.push(`"${key}" must be a string${key === 'subject' ? ' or null' : ''}`);
+    problems.push(`"${key}" must be a string${key === 'subject' || key === 'send_at' ? ' or null' : ''}`);
     return undefined;
   };
 
@@ -101,6 +106,11 @@ function readFields(args: Record<string, unknown>): { fields: Fields; question: 
   // No subject is the default; only a real one is worth remembering.
   const subject = read('subject')?.trim();
   if (subject) fields.subject = subject;
+  const sendAt = read('send_at')?.trim();
+  if (sendAt) {
+    if (sendAtSchema.safeParse(sendAt).success) fields.sendAt = new Date(sendAt).toISOString();
+    else problems.push(`"send_at" is "${sendAt.slice(0, 40)}", which is not an ISO 8601 time with an offset like 2026-03-27T17:00:00+01:00`);
+  }
   const question = read('question')?.trim() ?? '';
   return { fields, question, problems };
 }
@@ -118,6 +128,7 @@ function toPartial(pending: PartialSendRequest, fields: Fields, contactNames: st
   }
   if (fields.text !== undefined) partial.text = fields.text;
   if (fields.subject !== undefined) partial.subject = fields.subject;
+  if (fields.sendAt !== undefined) partial.sendAt = fields.sendAt;
   return partial;
 }
 

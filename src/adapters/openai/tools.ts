@@ -6,6 +6,8 @@ export const ASK_TOOL = 'ask_user';
 
 const channelDescription =
   'sms = text message; wa = WhatsApp; tg = Telegram; tg_bot = from the Telegram bot; email; notify = push notification to the person\'s own devices; pchat = private chat.';
+const sendAtDescription =
+  'When to send, as ISO 8601 with the UTC offset (e.g. "2026-03-27T17:00:00+01:00"), worked out from the current time and time zone you were given; null to send as soon as the person approves. A time that is unclear (no am/pm, a day without a time) is a question for ask_user, not a guess.';
 const toDescription =
   'Phone number as written, with country code (+15551234567) for sms/wa; email address for email; @username or numeric id for tg/tg_bot; "" for notify; or a saved contact\'s name exactly as the person wrote it.';
 
@@ -29,8 +31,9 @@ export const TOOLS: ChatCompletionFunctionTool[] = [
           to: { type: 'string', description: toDescription },
           text: { type: 'string', description: 'The message itself, written to the recipient. Never empty.' },
           subject: { type: ['string', 'null'], description: 'Email subject; null for other channels or when there is none.' },
+          send_at: { type: ['string', 'null'], description: sendAtDescription },
         },
-        required: ['channel', 'to', 'text', 'subject'],
+        required: ['channel', 'to', 'text', 'subject', 'send_at'],
         additionalProperties: false,
       },
     },
@@ -50,8 +53,9 @@ export const TOOLS: ChatCompletionFunctionTool[] = [
           to: { type: ['string', 'null'], description: toDescription },
           text: { type: ['string', 'null'], description: 'The message text, if already known.' },
           subject: { type: ['string', 'null'], description: 'Email subject, if known.' },
+          send_at: { type: ['string', 'null'], description: 'When to send, if already known (ISO 8601 with offset).' },
         },
-        required: ['question', 'channel', 'to', 'text', 'subject'],
+        required: ['question', 'channel', 'to', 'text', 'subject', 'send_at'],
         additionalProperties: false,
       },
     },

@@ -8,7 +8,7 @@ type PlainTextOption = types.PlainTextOption;
 
 export const EDIT_MODAL_CALLBACK_ID = 'draft_edit_modal';
 /** Block ids of the modal's inputs; `response_action: 'errors'` names them. */
-export const EDIT_FIELDS = { channel: 'channel', recipient: 'recipient', subject: 'subject', text: 'text' } as const;
+export const EDIT_FIELDS = { channel: 'channel', recipient: 'recipient', subject: 'subject', text: 'text', sendAt: 'send_at' } as const;
 export type EditField = (typeof EDIT_FIELDS)[keyof typeof EDIT_FIELDS];
 const VALUE = 'value';
 /** Slack's limit for a plain_text_input value. */
@@ -57,6 +57,14 @@ export function renderEditModal(draft: Draft): ModalView {
         label: { type: 'plain_text', text: 'Message' },
         element: { type: 'plain_text_input', action_id: VALUE, multiline: true, max_length: MODAL_TEXT_LIMIT, initial_value: draft.text },
       },
+      {
+        type: 'input',
+        block_id: EDIT_FIELDS.sendAt,
+        optional: true,
+        label: { type: 'plain_text', text: 'Send at' },
+        hint: { type: 'plain_text', text: 'Empty: send as soon as it is approved. Slack shows the time in your own time zone.' },
+        element: { type: 'datetimepicker', action_id: VALUE, ...(draft.sendAt ? { initial_date_time: Math.floor(draft.sendAt.getTime() / 1000) } : {}) },
+      },
     ],
   };
 }
@@ -84,7 +92,7 @@ export function readEditModalTarget(view: { private_metadata?: string }): { draf
   }
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }>>;
 
 /** The submitted values as a patch; validation and policy are the core's job (RelayBot.edit). */
 export function parseEditSubmission(state: { values: StateValues }): DraftPatch {
@@ -96,6 +104,9 @@ export function parseEditSubmission(state: { values: StateValues }): DraftPatch 
     subject: read(EDIT_FIELDS.subject)?.value?.trim() || null,
   };
   if (channel && (CHANNELS as readonly string[]).includes(channel)) patch.channel = channel as Channel;
+  // A form without the picker (opened before it existed) leaves the schedule alone; an emptied one means "when approved".
+  const picked = read(EDIT_FIELDS.sendAt);
+  if (picked) patch.sendAt = typeof picked.selected_date_time === 'number' ? new Date(picked.selected_date_time * 1000) : null;
   return patch;
 }
 
@@ -111,6 +122,9 @@ export function fieldForError(error: AppError): EditField | null {
     case 'invalid:channel':
     case 'denied:channel':
       return EDIT_FIELDS.channel;
+    case 'invalid:send_at':
+    case 'denied:quiet_hours':
+      return EDIT_FIELDS.sendAt;
     case 'invalid:text':
       // validateSendRequest uses invalid:text for the subject's length too.
       return /^The subject\b/.test(error.message) ? EDIT_FIELDS.subject : EDIT_FIELDS.text;

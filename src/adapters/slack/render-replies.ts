@@ -31,6 +31,8 @@ export function outcomeLabel(draft: Draft, now: Date): string {
   switch (draft.status) {
     case 'pending':
       return isDecidable(draft, now) ? '⏳ waiting for Send' : '⌛ expired';
+    case 'scheduled':
+      return '🕒 scheduled';
     case 'confirmed':
     case 'sending':
       return '📤 sending';

@@ -1,5 +1,5 @@
 /**
- * The words after `/send` that are not a message: help, history, contacts.
+ * The words after `/send` that are not a message: help, history, contacts, optout.
  * Parsing is pure; running needs the bot and the contact book.
  */
 import { channelFromWord, describeContact } from '../../app/contacts.js';
@@ -14,7 +14,8 @@ export type Subcommand =
   | { kind: 'contacts' }
   | { kind: 'contacts-add'; name: string; channel: string; address: string }
   | { kind: 'contacts-remove'; name: string }
-  | { kind: 'contacts-usage' };
+  | { kind: 'contacts-usage' }
+  | { kind: 'optout'; words: string };
 
 /** null: the words are a message for the agent. */
 export function parseSubcommand(text: string): Subcommand | null {
@@ -22,6 +23,7 @@ export function parseSubcommand(text: string): Subcommand | null {
   const [first = '', second = '', ...rest] = words.map((w, i) => (i < 2 ? w.toLowerCase() : w));
   if (words.length === 0 || (first === 'help' && words.length === 1)) return { kind: 'help' };
   if (first === 'history' && words.length === 1) return { kind: 'history' };
+  if (first === 'optout') return { kind: 'optout', words: words.slice(1).join(' ') };
   if (first !== 'contacts') return null;
   if (words.length === 1 || (second === 'list' && words.length === 2)) return { kind: 'contacts' };
   const args = words.slice(2);
@@ -66,6 +68,8 @@ export async function runSubcommand(deps: SubcommandDeps, sub: Subcommand, actor
       return renderContacts(await deps.bot.contacts.list(conversation));
     case 'contacts-usage':
       return { text: CONTACTS_USAGE };
+    case 'optout':
+      return literalAnswer([[await deps.bot.optOuts.command(actor, sub.words)]]);
     case 'contacts-remove': {
       const removed = await deps.bot.contacts.remove(actor, conversation, sub.name);
       return removed > 0

@@ -87,6 +87,8 @@ function handlers(deps: TelegramAdapterDeps): Composer<Context> {
   c.command('contacts', async (ctx) => {
     await say(ctx, await contactsCommand(deps.bot, actorOf(ctx), conversationFromChat(ctx.chat), ctx.match));
   });
+  // Approvers' admin command: `/optout add|remove ADDRESS`, `/optout list` (rules in app/opt-outs.ts).
+  c.command('optout', async (ctx) => say(ctx, escapeHtml(await deps.bot.optOuts.command(actorOf(ctx), ctx.match))));
   c.command('cancel', async (ctx) => {
     const had = await deps.bot.conversations.dropRequest(actorOf(ctx), conversationFromChat(ctx.chat));
     await say(ctx, had ? 'Okay, I dropped the request we were working on. Nothing was sent.' : 'There was no request in progress to drop.');

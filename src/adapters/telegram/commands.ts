@@ -34,6 +34,7 @@ export function helpText(isPrivate: boolean): string {
 const STATUS_ICONS: Record<DraftStatus, string> = {
   pending: '📝',
   confirmed: '⏳',
+  scheduled: '🕒',
   sending: '⏳',
   sent: '✅',
   failed: '❌',

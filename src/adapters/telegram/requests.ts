@@ -71,9 +71,15 @@ export async function handleEditReply(
   text: string,
 ): Promise<void> {
   const { draftId } = target;
+  const { sendAtWords, ...patch } = parseEditReply(text);
   let edited;
   try {
-    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), parseEditReply(text), target.version);
+    // "send at: …" is read by the app, in the draft's zone; an unclear time is refused with the question.
+    if (sendAtWords !== undefined) {
+      const draft = await deps.bot.getDraft(draftId);
+      if (draft) patch.sendAt = deps.bot.readSendAt(sendAtWords, draft);
+    }
+    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch, target.version);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // A decided, expired or since-changed draft can never be edited through this prompt again: stop treating replies to it as edits.

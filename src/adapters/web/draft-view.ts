@@ -15,6 +15,8 @@ export interface DraftData {
   subject: string | null;
   /** ISO 8601. */
   expiresAt: string;
+  /** ISO 8601; only when the draft is scheduled for a time. */
+  sendAt?: string;
 }
 
 /** What `GET /api/drafts/:id` and the decision routes answer. */
@@ -40,6 +42,7 @@ export function draftData(draft: Draft, now: Date): DraftData {
     text: draft.text,
     subject: draft.subject,
     expiresAt: draft.expiresAt.toISOString(),
+    ...(draft.sendAt && { sendAt: draft.sendAt.toISOString() }),
   };
 }
 

@@ -28,9 +28,11 @@ const patchSchema = deciderSchema
     to: z.string({ error: 'must be a string' }).max(1000).optional(),
     text: z.string({ error: 'must be a string' }).max(100_000).optional(),
     subject: z.string({ error: 'must be a string or null' }).max(1000).nullable().optional(),
+    // When to send, with its offset (a bare time would be read in the server's zone); null: when approved.
+    sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with an offset, like 2026-03-27T17:00:00+01:00, or null' }).nullable().optional(),
   })
-  .refine((p) => p.channel !== undefined || p.to !== undefined || p.text !== undefined || p.subject !== undefined, {
-    message: 'say what to change: channel, to, text or subject',
+  .refine((p) => p.channel !== undefined || p.to !== undefined || p.text !== undefined || p.subject !== undefined || p.sendAt !== undefined, {
+    message: 'say what to change: channel, to, text, subject or sendAt',
   });
 
 const webActor = (userId: string): Actor => ({ platform: 'web', userId });
@@ -78,8 +80,9 @@ export function draftsRoutes(deps: DraftsRoutesDeps): Router {
       badRequest(res, describeZodError(parsed.error));
       return;
     }
-    const { userId, version, channel, to, text, subject } = parsed.data;
+    const { userId, version, channel, to, text, subject, sendAt } = parsed.data;
     const patch = {
+      ...(sendAt !== undefined && { sendAt: sendAt === null ? null : new Date(sendAt) }),
       ...(channel !== undefined && { channel }),
       ...(to !== undefined && { to }),
       ...(text !== undefined && { text }),

@@ -9,6 +9,7 @@ import { auditRoute } from './audit-route.js';
 import { bearerAuth } from './bearer-auth.js';
 import { chatRoute } from './chat-route.js';
 import { draftsRoutes } from './drafts-routes.js';
+import { optOutsRoutes } from './optouts-routes.js';
 import { apiNotFound, errorHandler } from './http-errors.js';
 import { requestMetrics } from './request-metrics.js';
 
@@ -114,6 +115,7 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   // The same route under the path AI SDK examples use.
   app.post('/api/chat/build', chat);
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
+  app.use(optOutsRoutes(deps.bot.optOuts));
   app.get('/api/audit', auditRoute(deps.bot));
   if (deps.apiRoutes) app.use(deps.apiRoutes);
   app.use('/api', apiNotFound);

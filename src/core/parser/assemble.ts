@@ -61,7 +61,7 @@ export function completeOrAsk(partial: PartialSendRequest, ctx: InterpretContext
   if (p.channel && p.to !== undefined && (p.to || p.channel === 'notify') && p.text) {
     try {
       const request = validateSendRequest({ channel: p.channel, to: p.to, text: p.text, subject: p.subject ?? null }, ctx.defaultRegion);
-      return { kind: 'send', request };
+      return p.sendAt ? { kind: 'send', request, sendAt: new Date(p.sendAt) } : { kind: 'send', request };
     } catch (error) {
       if (error instanceof AppError) return { kind: 'reply', text: `${error.message} Nothing was drafted.` };
       throw error;
@@ -82,5 +82,7 @@ export function compact(p: PartialSendRequest): PartialSendRequest {
   if (p.toName !== undefined) out.toName = p.toName;
   if (p.text !== undefined && p.text !== '') out.text = p.text;
   if (p.subject !== undefined && p.subject !== null) out.subject = p.subject;
+  if (p.sendAt !== undefined) out.sendAt = p.sendAt;
+  if (p.askedWhen) out.askedWhen = true;
   return out;
 }

@@ -14,6 +14,9 @@ import { readEmbedded, readIndirect } from './indirect.js';
 import { CANCELLED, FALLBACK, HELP, NOTHING_TO_CANCEL, REPLIES } from './messages.js';
 import { nonSendTopic, smallTalk } from './non-send.js';
 import { parseSaveContact } from './save-contact.js';
+import { answerWhen, parseScheduled } from './schedule.js';
+
+const WHEN_AGAIN = 'When should it go? Say a time like "at 17:00", "tomorrow 9:00" or "in 20 minutes", "now" to send it when approved, or "cancel".';
 import { normaliseInput, stripFillers } from './text-utils.js';
 
 export { isCancel, isHelp } from './cancel.js';
@@ -33,11 +36,17 @@ export function parseOffline(text: string, context: InterpretContext): Interpret
   if (!norm) return { kind: 'reply', text: HELP };
   if (isCancel(norm)) return { kind: 'reply', text: context.pending ? CANCELLED : NOTHING_TO_CANCEL };
   if (isHelp(norm)) return { kind: 'reply', text: HELP };
+  if (context.pending?.askedWhen) {
+    const when = answerWhen(norm, context.pending, context);
+    if (when) return when;
+  }
   if (context.pending) {
     const answer = continueRequest(norm, context.pending, context);
+    // Completing a request that waits for its time needs the time: ask again rather than send it now.
+    if (answer?.kind === 'send' && context.pending.askedWhen && !answer.sendAt) return { kind: 'question', text: WHEN_AGAIN, partial: context.pending };
     if (answer) return answer;
   }
-  return parseFresh(norm, context);
+  return parseScheduled(norm, context, (s) => parseFresh(s, context));
 }
 
 function parseFresh(norm: string, context: InterpretContext): Interpretation {

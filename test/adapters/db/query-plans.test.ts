@@ -27,7 +27,7 @@ const postgres = testDatabaseTargets().find((t) => t.name === 'postgres');
 if (!postgres) console.log('query-plans: skipped — set TEST_DATABASE_URL to check the plans on PostgreSQL');
 
 /** Tables that grow with traffic: none may be read whole by a hot statement. */
-const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'draft_cards'];
+const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'opt_outs', 'draft_cards'];
 
 interface Recorded {
   step: string;
@@ -93,6 +93,19 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     await as('fail', () => deliveries.fail(b, 'The relay refused the number.', now, event('draft.failed')));
     await as('retry', () => deliveries.retryAt(c, later(60_000), 'relay answered 503', event('relay.attempt')));
     await as('release', () => deliveries.release(d));
+    // Scheduled sends: the job is due at sendAt (deliveries_due_idx on next_attempt_at), cancel races the claim on it.
+    const dueAt = later(2 * 3_600_000);
+    const [g, h] = await as('scheduled draft create', () =>
+      Promise.all([0, 1].map(() => drafts.create(newDraft(ada, { to: '+15550000043', sendAt: dueAt }), now, event('draft.created', ada)))),
+    );
+    await as('scheduled confirm', () => Promise.all([g!, h!].map((x) => drafts.confirm(x.id, 1, ada, now, event('draft.confirmed', ada), limits))));
+    await as('cancel a scheduled send', () => drafts.cancelScheduled(h!.id, ada, now, event('draft.cancelled', ada)));
+    expect((await drafts.get(g!.id))?.status).toBe('scheduled');
+    expect((await drafts.get(h!.id))?.status).toBe('cancelled');
+    // (The seeded backlog is due first; this checks the plan, scheduled-sends.test.ts the outcome.)
+    await as('claim a scheduled job at its time', () => deliveries.claim(dueAt, 30_000, 10));
+    await as('opt-out add', () => stores.optOuts.add('+15550000099', ada, now, event('optout.added', ada)));
+    await as('opt-out lookup (drafting and send time)', () => stores.optOuts.has('+15550000042'));
     await as('agent card add', () => stores.draftCards.add(e, 'slack|msg:C1:1700000000.000200', now));
     await as('agent card list', () => stores.draftCards.list(e));
     await as('inbox: own pending', () => stores.pendingDrafts.ofRequester(ada, now, 100));
@@ -110,13 +123,16 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     // audit_pending is empty between bursts; fill it as a burst would, so its plans are the ones that matter.
     await database.client.query(`insert into audit_pending (at, action, draft_id, details)
       select now(), 'draft.seeded', 'hist-' || g, '{}'::jsonb from generate_series(1, 20000) g`);
+    // A long-lived opt-out list, so its lookup's plan is the one that matters.
+    await database.client.query(`insert into opt_outs (address, created_at)
+      select '+1444' || lpad(g::text, 7, '0'), now() from generate_series(1, 20000) g`);
     // Agents' drafts have a card or two each: give every seeded draft one, as a history of agent requests would.
     await database.client.query(`insert into draft_cards (draft_id, ref, created_at) select id, 'slack|msg:CHIST:' || id, now() from drafts on conflict do nothing`);
     await database.client.query('analyze');
 
     const hot = recorded.filter((r) => r.step && !/^\s*(begin|commit|rollback)\b/i.test(r.text));
     // Every step ran at least one statement (a recording that missed one would check nothing).
-    expect(new Set(hot.map((s) => s.step)).size).toBe(27);
+    expect(new Set(hot.map((s) => s.step)).size).toBe(33);
     const statements = unique(hot);
     const scans: string[] = [];
     for (const statement of statements) {

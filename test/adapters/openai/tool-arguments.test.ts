@@ -37,3 +37,29 @@ describe('reading tool arguments', () => {
     expect(readToolCall('send_message', '{"channel":"sms","text":"Hel', ctx).kind).toBe('invalid');
   });
 });
+
+describe('send_at', () => {
+  it('a time with its offset becomes the schedule; null means when approved', () => {
+    const outcome = readToolCall('send_message', '{"channel":"sms","to":"+15551234567","text":"hello","subject":null,"send_at":"2026-03-27T17:00:00+01:00"}', ctx);
+    expect(outcome).toEqual({
+      kind: 'send',
+      request: { channel: 'sms', to: '+15551234567', text: 'hello', subject: null },
+      sendAt: new Date('2026-03-27T16:00:00Z'),
+    });
+    const now = readToolCall('send_message', '{"channel":"sms","to":"+15551234567","text":"hello","subject":null,"send_at":null}', ctx);
+    expect(now).toEqual({ kind: 'send', request: { channel: 'sms', to: '+15551234567', text: 'hello', subject: null } });
+  });
+
+  it('a time without an offset (or not a time at all) is invalid, worth one retry: never read in the server zone', () => {
+    for (const sendAt of ['2026-03-27T17:00:00', 'tomorrow at 5pm']) {
+      const outcome = readToolCall('send_message', JSON.stringify({ channel: 'sms', to: '+15551234567', text: 'hi', subject: null, send_at: sendAt }), ctx);
+      expect(outcome.kind).toBe('invalid');
+      expect(outcome.kind === 'invalid' && outcome.problem).toMatch(/"send_at" is .* not an ISO 8601 time with an offset/);
+    }
+  });
+
+  it('ask_user keeps a known time for the answer', () => {
+    const outcome = readToolCall('ask_user', '{"question":"Who is Bob?","channel":"sms","to":null,"text":"hi","subject":null,"send_at":"2026-03-27T17:00:00Z"}', ctx);
+    expect(outcome).toMatchObject({ kind: 'question', partial: { channel: 'sms', text: 'hi', sendAt: '2026-03-27T17:00:00.000Z' } });
+  });
+});

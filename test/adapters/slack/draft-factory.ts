@@ -22,6 +22,9 @@ export function makeDraft(overrides: Partial<Draft> = {}): Draft {
     relayMessageId: null,
     failureReason: null,
     attempts: 0,
+    sendAt: null,
+    timeZone: 'UTC',
+    heldForQuietHours: false,
     ...overrides,
   };
 }

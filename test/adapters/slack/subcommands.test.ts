@@ -22,6 +22,11 @@ describe('parseSubcommand', () => {
     expect(parseSubcommand('contacts add Alice')).toEqual({ kind: 'contacts-usage' });
     expect(parseSubcommand('contacts remove Ops team')).toEqual({ kind: 'contacts-remove', name: 'Ops team' });
   });
+
+  it('reads /send optout … as the approvers\' opt-out command, the address as typed', () => {
+    expect(parseSubcommand('optout add +1 (555) 123-4567')).toEqual({ kind: 'optout', words: 'add +1 (555) 123-4567' });
+    expect(parseSubcommand('OptOut list')).toEqual({ kind: 'optout', words: 'list' });
+  });
 });
 
 describe('replies', () => {

@@ -76,6 +76,11 @@ describe('callback data, card refs, edit replies', () => {
     expect(parseEditReply('TO: ops@example.com\nsubject:')).toEqual({ to: 'ops@example.com', subject: null });
     expect(parseEditReply('Meet me at 10: the usual place')).toEqual({ text: 'Meet me at 10: the usual place' });
   });
+
+  it('reads a new time from a "send at:" line, in words for the app to understand', () => {
+    expect(parseEditReply('send at: tomorrow 9:00')).toEqual({ sendAtWords: 'tomorrow 9:00' });
+    expect(parseEditReply('When: now\nAll green.')).toEqual({ sendAtWords: 'now', text: 'All green.' });
+  });
 });
 
 describe('people and text', () => {

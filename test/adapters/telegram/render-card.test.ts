@@ -11,7 +11,7 @@ const draft = (over: Partial<Draft> = {}): Draft => ({
   subject: 'Deploy', requester: { platform: 'telegram', userId: '5001', name: '@alice_ops' },
   conversation: { platform: 'telegram', chatId: '5001' }, cardRef: null, idempotencyKey: 'k', createdAt: now,
   expiresAt: new Date(now.getTime() + 15 * 60_000), decidedBy: null, decidedAt: null, dryRun: false,
-  relayMessageId: null, failureReason: null, attempts: 0, ...over,
+  relayMessageId: null, failureReason: null, attempts: 0, sendAt: null, timeZone: 'UTC', heldForQuietHours: false, ...over,
 });
 
 /** What a person sees, parsed the way Telegram parses HTML (throws where Telegram would refuse). */

@@ -17,6 +17,7 @@ const FINAL = new Set(['sent', 'failed', 'cancelled', 'expired']);
 const BADGES = {
   pending: 'Awaiting approval',
   confirmed: 'Sending',
+  scheduled: 'Scheduled',
   sending: 'Sending',
   sent: 'Sent',
   failed: 'Failed',
@@ -47,7 +48,7 @@ export class DraftCard {
       this.error = error.message;
     }
     this.render();
-    if (this.view && (this.view.status === 'confirmed' || this.view.status === 'sending')) this.poll();
+    if (this.view && ['confirmed', 'scheduled', 'sending'].includes(this.view.status)) this.poll();
   }
 
   get status() {
