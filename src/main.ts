@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
+import { DraftPreviewer } from './app/draft-preview.js';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
   const app = createWebApp({
     bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
     mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
+    chats: stores.chats,
+    previews: new DraftPreviewer({ contacts: stores.contacts, dryRun: runtime.relay.dryRun }),
   });
 
   let server: Server;

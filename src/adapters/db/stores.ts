@@ -1,7 +1,9 @@
 /** All the database-backed ports, built over one open database. */
+import type { ChatHistory } from '../../core/chat-history.js';
 import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
+import { createChatHistory } from './chat-history.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
 import { createConversationStore } from './conversation-store.js';
@@ -16,6 +18,8 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  /** The web console's chats, per person. */
+  chats: ChatHistory;
   /** Links committed audit events into the chain; flush it before closing the database. */
   auditSealer: AuditSealer;
 }
@@ -31,6 +35,7 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     contacts: createContactBook(db),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    chats: createChatHistory(db),
     auditSealer,
   };
 }

@@ -5,6 +5,8 @@ import { userMessage } from '../../core/errors.js';
 import { storable } from '../../core/storable-text.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { AgentReply, RelayBot } from '../../app/relaybot.js';
+import type { ChatHistory } from '../../core/chat-history.js';
+import { recordExchange } from './chat-record.js';
 import { draftData } from './draft-view.js';
 import { badRequest, describeZodError } from './http-errors.js';
 import { UIMessageStreamWriter } from './ui-message-stream.js';
@@ -61,6 +63,8 @@ export interface ChatRouteDeps {
   logger: Logger;
   /** Longest a chat request may take, ms. */
   timeoutMs: number;
+  /** Where the console's chats are kept (each exchange is recorded); none: not kept. */
+  chats?: ChatHistory | undefined;
 }
 
 /** `POST /api/chat`: one message in, an SSE stream of the agent's answer (and its draft) out. */
@@ -90,6 +94,7 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
     stream.write({ type: 'start', messageId: `msg-${randomUUID()}` });
     stream.startHeartbeat(HEARTBEAT_MS);
     let reply: AgentReply;
+    const who = { userId: parsed.data.userId ?? DEFAULT_WEB_USER, chatId: parsed.data.id, asked: text };
     try {
       reply = await withTimeout(
         deps.bot.handleMessage({
@@ -104,16 +109,16 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
       if (timedOut) deps.logger.warn({ chatId: parsed.data.id, timeoutMs: deps.timeoutMs }, 'chat request timed out');
       else deps.logger.error({ err: error, chatId: parsed.data.id }, 'chat request failed');
       const seconds = Math.round(deps.timeoutMs / 1000);
-      stream.write({
-        type: 'error',
-        errorText: timedOut
-          ? `That took too long (over ${seconds} s), so I stopped; nothing was sent. Please try again.`
-          : userMessage(error),
-      });
+      const errorText = timedOut
+        ? `That took too long (over ${seconds} s), so I stopped; nothing was sent. Please try again.`
+        : userMessage(error);
+      await recordExchange(deps.chats, deps.clock, deps.logger, { ...who, answered: errorText });
+      stream.write({ type: 'error', errorText });
       stream.end();
       return;
     }
 
+    await recordExchange(deps.chats, deps.clock, deps.logger, { ...who, answered: reply.text, draftId: reply.draft?.id });
     stream.text(`text-${randomUUID()}`, reply.text);
     if (reply.draft) stream.write({ type: 'data-draft', id: reply.draft.id, data: draftData(reply.draft, deps.clock.now()) });
     stream.write({ type: 'finish' });

@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AppError } from '../../core/errors.js';
 import type { AuditLog, Clock, Logger } from '../../core/ports.js';
+import type { ChatHistory } from '../../core/chat-history.js';
+import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
-import { auditRoute } from './audit-route.js';
+import { auditCsvRoute, auditRoute, auditVerifyRoute } from './audit-route.js';
 import { bearerAuth } from './bearer-auth.js';
 import { chatRoute } from './chat-route.js';
+import { chatsRoutes } from './chats-routes.js';
 import { draftsRoutes } from './drafts-routes.js';
 import { apiNotFound, errorHandler } from './http-errors.js';
 import { requestMetrics } from './request-metrics.js';
@@ -32,6 +35,10 @@ export interface WebAppDeps {
   mount?: ((app: express.Express) => void) | undefined;
   /** What `/healthz` reports; default: healthy for the app's whole life. */
   health?: Health | undefined;
+  /** The console's chats (`/api/chats`, recorded by `/api/chat`); none: chats are not kept. */
+  chats?: ChatHistory | undefined;
+  /** What each draft view adds about the recipient (contact name, SMS segments, dry run). */
+  previews?: DraftPreviewer | undefined;
 }
 
 /** The process's state as `/healthz` tells a load balancer. */
@@ -104,9 +111,16 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 }));
-  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
+  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000, chats: deps.chats }));
+  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock, previews: deps.previews }));
   app.get('/api/audit', auditRoute(deps.audit));
+  app.get('/api/audit.csv', auditCsvRoute(deps.audit));
+  app.get('/api/audit/verify', auditVerifyRoute(deps.audit));
+  if (deps.chats) app.use(chatsRoutes(deps.chats));
+  // What the console shows in its header: whether approving really sends.
+  app.get('/api/status', (_req, res) => {
+    res.json({ dryRun: deps.previews?.dryRun ?? false, approval: deps.bot.policy.approval.mode });
+  });
   app.use('/api', apiNotFound);
 
   app.use(
