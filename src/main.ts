@@ -10,7 +10,6 @@ import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
-import { DraftPreviewer } from './app/draft-preview.js';
 
 interface Stoppable {
   stop(): Promise<void>;
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
     bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
     mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
     chats: stores.chats,
-    previews: new DraftPreviewer({ contacts: stores.contacts, dryRun: runtime.relay.dryRun }),
+    previews: runtime.previews,
   });
 
   let server: Server;

@@ -7,6 +7,7 @@
 import { AuditCheckpoints } from './app/audit-checkpoints.js';
 import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
+import { DraftPreviewer } from './app/draft-preview.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
 import { Maintenance } from './app/maintenance.js';
 import { NotifierRouter } from './app/notifier-router.js';
@@ -37,6 +38,8 @@ export interface Runtime {
   interpreter: Interpreter;
   clock: Clock;
   bot: RelayBot;
+  /** What cards preview about the recipient (contact name, SMS segments, dry run). */
+  previews: DraftPreviewer;
   /** Front-ends register here so delivery outcomes reach the card that drafted. */
   notifier: NotifierRouter;
   worker: DeliveryWorker;
@@ -86,6 +89,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
   const notifier = new NotifierRouter();
+  const previews = new DraftPreviewer({ contacts: stores.contacts, dryRun: relay.dryRun });
   const worker = new DeliveryWorker(
     { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },
     overrides.worker,
@@ -100,6 +104,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     logger,
     onConfirmed: () => worker.kick(),
     notifier,
+    previews,
   });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance(
@@ -108,7 +113,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   );
   const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, notifier, worker, sweeper, maintenance, checkpoints,
+    config, database, stores, relay, interpreter, clock, bot, previews, notifier, worker, sweeper, maintenance, checkpoints,
     async close(graceMs = 10_000) {
       await Promise.all([sweeper.stop(), maintenance.stop(), checkpoints.stop(), worker.stop(graceMs)]);
       // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).

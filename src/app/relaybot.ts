@@ -1,3 +1,4 @@
+import { buildCard, type Card } from '../core/card.js';
 import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, notDecidableError, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
 import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
@@ -9,6 +10,7 @@ import type { Actor, ConversationRef, SendRequest } from '../core/send-request.j
 import { assertStorable, assertStorableActor, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { concurrencyLimit } from './concurrency-limit.js';
+import type { DraftPreviewer } from './draft-preview.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
 import { understand } from './understanding.js';
 
@@ -39,6 +41,8 @@ export interface RelayBotDeps {
    * API editing a Slack draft), so no card keeps showing a version that is gone.
    */
   notifier?: Notifier;
+  /** Looks up what a card previews about the recipient; none: cards show the draft's fields only. */
+  previews?: DraftPreviewer;
 }
 
 type DecisionAction = 'confirm' | 'cancel' | 'edit';
@@ -266,6 +270,12 @@ export class RelayBot {
    */
   async openEdit(id: string, actor: Actor, seen?: number): Promise<Draft> {
     return this.loadDecidable(id, actor, 'edit', seen);
+  }
+
+  /** The draft's card as of now, with what the recipient gets (contact name, SMS segments, dry run) when previews are wired. */
+  async cardFor(draft: Draft): Promise<Card> {
+    const card = buildCard(draft, this.deps.clock.now());
+    return this.deps.previews ? { ...card, preview: await this.deps.previews.preview(draft) } : card;
   }
 
   /** The person's latest drafts, newest first (for "history" commands). */

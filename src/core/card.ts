@@ -58,10 +58,11 @@ export function previewNotes(preview: CardPreview | undefined, status: DraftStat
   return notes;
 }
 
-/** "Bob · +1 555 123 4567" when the address is a saved contact's, else the address as shown. */
-export function recipientWithName(channel: Channel, to: string, name: string | null | undefined): string {
-  const shown = displayRecipient(channel, to);
-  return name && channel !== 'notify' ? `${name} · ${shown}` : shown;
+/** The card's rows with the preview applied: the saved contact's name beside the address ("Bob · +1 555 123 4567"). */
+export function fieldsWithPreview(card: Pick<Card, 'fields' | 'preview'>): Card['fields'] {
+  const name = card.preview?.recipientName;
+  if (!name) return card.fields;
+  return card.fields.map((f) => (f.label === 'To' ? { ...f, value: `${name} · ${f.value}` } : f));
 }
 
 export const BUTTONS: readonly CardButton[] = [

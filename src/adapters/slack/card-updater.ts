@@ -1,6 +1,5 @@
 import type { webApi } from '@slack/bolt';
 import type { RelayBot } from '../../app/relaybot.js';
-import { buildCard } from '../../core/card.js';
 import type { Clock, Logger, Notifier } from '../../core/ports.js';
 import { safeErrorText } from '../../safe-error.js';
 import { decodeCardRef } from './card-ref.js';
@@ -54,7 +53,7 @@ export class CardUpdater implements Notifier {
     const draft = await this.deps.bot.getDraft(draftId);
     const ref = decodeCardRef(draft?.cardRef);
     if (!draft || !ref || draft.conversation.platform !== 'slack') return;
-    const message = renderCardMessage(buildCard(draft, this.deps.clock.now()));
+    const message = renderCardMessage(await this.deps.bot.cardFor(draft));
     const fingerprint = `${draft.cardRef}\n${JSON.stringify(message)}`;
     if (!force && this.lastRendered.get(draftId) === fingerprint) return;
     if (ref.kind === 'message') {

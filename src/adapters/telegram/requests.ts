@@ -1,5 +1,4 @@
 import { GrammyError, type Context } from 'grammy';
-import { buildCard } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
 import type { Draft, DraftPatch } from '../../core/draft.js';
 import { contactScope } from '../../app/conversation-keys.js';
@@ -28,7 +27,7 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
     await say(ctx, escapeHtml(reply.text));
     return;
   }
-  const card = renderCard(buildCard(reply.draft, deps.clock.now()));
+  const card = renderCard(await deps.bot.cardFor(reply.draft));
   let sent;
   try {
     sent = await say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup });
