@@ -108,7 +108,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance(
-    { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, clock, logger },
+    { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, chats: stores.chats, clock, logger },
     { draftRetentionMs: config.policy.retentionDays * 86_400_000 },
   );
   const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });

@@ -34,6 +34,8 @@ export interface ChatHistory {
   list(userId: string, limit?: number): Promise<ChatSummary[]>;
   /** One chat and its messages after `afterSeq` (default: from the start), oldest first, at most `limit` (default 500); null when the person has no such chat. */
   get(userId: string, chatId: string, options?: { afterSeq?: number; limit?: number }): Promise<{ chat: ChatSummary; messages: ChatMessage[] } | null>;
+  /** Forget up to `limit` messages written, then chats last used, before `before`, oldest first; returns how many rows went. */
+  purge(before: Date, limit: number): Promise<number>;
 }
 
 /** Longest chat title kept, characters. */

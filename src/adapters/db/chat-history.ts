@@ -2,6 +2,7 @@
 import { and, desc, eq, gt, asc, sql } from 'drizzle-orm';
 import { chatTitle, type ChatHistory, type ChatMessage, type ChatSummary } from '../../core/chat-history.js';
 import type { AppDb } from './client.js';
+import { purgeOldest } from './purge-oldest.js';
 import { chatMessages, chats, type ChatRow } from './schema.js';
 
 const summary = (row: ChatRow): ChatSummary => ({ id: row.id, title: row.title, createdAt: row.createdAt, updatedAt: row.updatedAt });
@@ -50,6 +51,12 @@ export function createChatHistory(db: AppDb): ChatHistory {
         at: m.at,
       }));
       return { chat: summary(row), messages };
+    },
+
+    async purge(before, limit) {
+      const messages = await purgeOldest(db, chatMessages, chatMessages.at, before, limit);
+      if (messages >= limit) return messages;
+      return messages + (await purgeOldest(db, chats, chats.updatedAt, before, limit - messages));
     },
   };
 }

@@ -211,7 +211,12 @@ export const chats = pgTable(
     updatedAt: at('updated_at').notNull(),
   },
   // The sidebar lists a person's chats, most recent first.
-  (t) => [primaryKey({ name: 'chats_pkey', columns: [t.userId, t.id] }), index('chats_user_updated_idx').on(t.userId, t.updatedAt)],
+  (t) => [
+    primaryKey({ name: 'chats_pkey', columns: [t.userId, t.id] }),
+    index('chats_user_updated_idx').on(t.userId, t.updatedAt),
+    // Housekeeping forgets chats unused past the retention period, oldest first.
+    index('chats_updated_idx').on(t.updatedAt),
+  ],
 );
 export type ChatRow = typeof chats.$inferSelect;
 export type NewChatRow = typeof chats.$inferInsert;
@@ -229,7 +234,7 @@ export const chatMessages = pgTable(
     at: at('at').notNull(),
   },
   // A chat's messages in order, and only those after the last one a client has.
-  (t) => [index('chat_messages_chat_seq_idx').on(t.userId, t.chatId, t.seq)],
+  (t) => [index('chat_messages_chat_seq_idx').on(t.userId, t.chatId, t.seq), index('chat_messages_at_idx').on(t.at)],
 );
 export type ChatMessageRow = typeof chatMessages.$inferSelect;
 export type NewChatMessageRow = typeof chatMessages.$inferInsert;

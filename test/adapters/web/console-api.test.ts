@@ -120,4 +120,16 @@ describe.each(testDatabaseTargets())('console API on $name', (target) => {
       'erin asked for a draft to +15551234567',
     ]);
   });
+
+  it('forgets chats unused past the retention period, messages first, and keeps recent ones', async () => {
+    const { chats } = web.app.stores;
+    const old = new Date(Date.now() - 200 * 86_400_000);
+    await chats.append('frank', 'chat-old', [{ role: 'user', text: 'long ago' }, { role: 'assistant', text: 'ok' }], old);
+    await chats.append('frank', 'chat-new', [{ role: 'user', text: 'today' }], new Date());
+    const before = new Date(Date.now() - 90 * 86_400_000);
+    expect(await chats.purge(before, 1)).toBe(1);
+    expect(await chats.purge(before, 10)).toBe(2);
+    expect((await chats.list('frank')).map((c) => c.id)).toEqual(['chat-new']);
+    expect((await chats.get('frank', 'chat-new'))?.messages.map((m) => m.text)).toEqual(['today']);
+  });
 });

@@ -18,4 +18,6 @@ CREATE TABLE "chats" (
 );
 --> statement-breakpoint
 CREATE INDEX "chat_messages_chat_seq_idx" ON "chat_messages" USING btree ("user_id","chat_id","seq");--> statement-breakpoint
-CREATE INDEX "chats_user_updated_idx" ON "chats" USING btree ("user_id","updated_at");
+CREATE INDEX "chat_messages_at_idx" ON "chat_messages" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "chats_user_updated_idx" ON "chats" USING btree ("user_id","updated_at");--> statement-breakpoint
+CREATE INDEX "chats_updated_idx" ON "chats" USING btree ("updated_at");
