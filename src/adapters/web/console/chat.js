@@ -91,6 +91,8 @@ export class ChatPanel {
     input.value = '';
     button.disabled = true;
     this.sending = true;
+    // Asked before the page found its chat (a very quick click): this is a new one.
+    if (!this.chatId) this.chatId = `web-${crypto.randomUUID()}`;
     const id = this.chatId;
 
     this.parts.welcome.remove();
