@@ -45,6 +45,15 @@ const envSchema = z.object({
   TELEGRAM_ALLOWED_USERS: idList.refine((v) => v === undefined || v.every((id) => /^\d+$/.test(id)), 'must be comma-separated numeric Telegram user ids'),
   TELEGRAM_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), 'may only contain A-Z, a-z, 0-9, _ and - (Telegram rule)'),
   WEB_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  AGENT_TOKENS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const parsed = parseAgentTokens(v);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   DEFAULT_PHONE_REGION: z
     .string()
     .trim()
@@ -56,6 +65,32 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** One agent allowed on `/mcp`: its bearer token names it (`agent:<name>`). */
+export interface AgentToken {
+  name: string;
+  token: string;
+}
+
+/**
+ * `name=token,name=token`: names are letters, digits, `.`, `_`, `-`; tokens at
+ * least 16 characters. Returns the pairs, or the sentence saying what is wrong
+ * (never the token itself).
+ */
+export function parseAgentTokens(value: string): AgentToken[] | string {
+  const agents: AgentToken[] = [];
+  for (const [i, pair] of value.split(',').entries()) {
+    const at = pair.indexOf('=');
+    const name = at < 0 ? '' : pair.slice(0, at).trim();
+    const token = at < 0 ? '' : pair.slice(at + 1).trim();
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) return `entry ${i + 1} must be name=token, the name made of letters, digits, ".", "_" or "-"`;
+    if (token.length < 16) return `the token of "${name}" must be at least 16 characters`;
+    if (agents.some((a) => a.name === name)) return `"${name}" is listed twice`;
+    if (agents.some((a) => a.token === token)) return `"${name}" has the same token as another agent; each agent needs its own`;
+    agents.push({ name, token });
+  }
+  return agents;
+}
 
 export interface Config {
   env: Env;
@@ -100,6 +135,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!isLoopback(env.HOST) && !env.WEB_API_TOKEN) {
     throw new ConfigError(`WEB_API_TOKEN: required when HOST is not loopback (HOST=${env.HOST}), or anyone on the network could send messages`);
   }
+  if (!isLoopback(env.HOST) && !env.AGENT_TOKENS) {
+    throw new ConfigError(`AGENT_TOKENS: required when HOST is not loopback (HOST=${env.HOST}), or anyone on the network could ask for sends as an agent over /mcp`);
+  }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
     throw new ConfigError('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -124,6 +162,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     warnings.push(
       'WARNING: a real relay is configured and the policy has no recipient allowlist — anyone allowed to draft can message any number or address. Set "recipients" (or "contactsOnly") in POLICY_FILE.',
     );
+  }
+  if (env.AGENT_TOKENS && policy.agents.approvers.length === 0) {
+    warnings.push('AGENT_TOKENS is set but the policy lists no agents.approvers: agents can ask, but nobody can approve their drafts, so they expire. Set "agents.approvers" in POLICY_FILE.');
   }
   if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_ALLOWED_USERS?.length) {
     warnings.push('Telegram is on but TELEGRAM_ALLOWED_USERS is empty: the bot answers everyone with "this bot is private" until you list user ids.');

@@ -3,17 +3,28 @@
  * front-ends on one HTTP server, start background work, and shut down cleanly.
  */
 import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import type { FrontEnd, FrontEndFactory } from './app/front-end.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { AppError } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { createHealth, createWebApp, listen } from './adapters/web/server.js';
+import { inboxRoutes } from './adapters/web/inbox-route.js';
+import { mcpRouter } from './adapters/mcp/mcp-route.js';
 
-interface Stoppable {
-  stop(): Promise<void>;
+/** A registry entry: when the configuration asks for a front-end, and how to load its factory. */
+interface FrontEndEntry {
+  wanted(env: Config['env']): boolean;
+  /** Loaded only when wanted, so an unconfigured SDK (Bolt and grammY are not small) never loads. */
+  load(): Promise<FrontEndFactory>;
 }
+
+/** The front-ends. Adding one is one line here and one folder under src/adapters (README: "Adding a front-end"). */
+const FRONT_ENDS: FrontEndEntry[] = [
+  { wanted: (env) => Boolean(env.SLACK_BOT_TOKEN), load: async () => (await import('./adapters/slack/index.js')).createSlackFrontEnd },
+  { wanted: (env) => Boolean(env.TELEGRAM_BOT_TOKEN), load: async () => (await import('./adapters/telegram/index.js')).createTelegramFrontEnd },
+];
 
 async function main(): Promise<void> {
   let config: Config;
@@ -35,44 +46,25 @@ async function main(): Promise<void> {
     if (error instanceof AppError && error.code === 'invalid:config') fail(error.message);
     throw error;
   }
-  const { bot, stores, clock, notifier } = runtime;
+  const { bot, clock, notifier } = runtime;
 
-  const frontEnds: (Stoppable & { start(): Promise<void> })[] = [];
-  const routes: ((app: Express) => void)[] = [];
-  const started: string[] = ['web console'];
-
-  // Front-end SDKs are loaded only when configured (memory: Bolt and grammY are not small).
-  if (env.SLACK_BOT_TOKEN) {
-    const { createSlackAdapter } = await import('./adapters/slack/index.js');
-    const slack = createSlackAdapter({
-      bot, drafts: stores.drafts, contacts: stores.contacts, dedupe: stores.dedupe, clock, logger,
-      botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
-      apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS, defaultRegion: env.DEFAULT_PHONE_REGION,
-    });
-    if (slack.router) routes.push((app) => app.use(slack.router!));
-    notifier.register('slack', slack.notifier);
-    frontEnds.push(slack);
-    started.push(env.SLACK_APP_TOKEN ? 'Slack (Socket Mode)' : 'Slack (POST /slack/events)');
-  }
-  if (env.TELEGRAM_BOT_TOKEN) {
-    const { createTelegramAdapter } = await import('./adapters/telegram/index.js');
-    const telegram = createTelegramAdapter({
-      bot, drafts: stores.drafts, contacts: stores.contacts, conversations: stores.conversations, dedupe: stores.dedupe,
-      clock, logger, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,
-      allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, defaultRegion: env.DEFAULT_PHONE_REGION,
-    });
-    if (telegram.webhook) routes.push((app) => app.post('/telegram/webhook', express.json({ limit: '1mb' }), telegram.webhook!));
-    notifier.register('telegram', telegram.notifier);
-    frontEnds.push(telegram);
-    started.push(env.TELEGRAM_WEBHOOK_SECRET ? 'Telegram (POST /telegram/webhook)' : 'Telegram (long polling)');
+  const frontEnds: FrontEnd[] = [];
+  for (const entry of FRONT_ENDS.filter((e) => e.wanted(env))) {
+    const frontEnd = await (await entry.load())({ bot, logger, env });
+    if (!frontEnd) continue;
+    // Every change to a draft (delivery, expiry, an edit elsewhere) redraws its card through its front-end.
+    notifier.attach(frontEnd);
+    frontEnds.push(frontEnd);
   }
 
   // Front-end routes go in before the web app's 404 and error handlers.
   const health = createHealth();
   const app = createWebApp({
-    bot, audit: stores.audit, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
-    mount: (web) => routes.forEach((mountRoute) => mountRoute(web)),
-    chats: stores.chats,
+    bot, metrics, logger, apiToken: env.WEB_API_TOKEN, host: env.HOST, clock, health,
+    mount: (web) => frontEnds.forEach((frontEnd) => frontEnd.mount?.(web)),
+    mcp: mcpRouter({ requests: runtime.agentRequests, policy: config.policy, logger, agentTokens: env.AGENT_TOKENS }),
+    apiRoutes: inboxRoutes({ inbox: runtime.inbox, clock }),
+    chats: runtime.chats,
     previews: runtime.previews,
   });
 
@@ -93,7 +85,7 @@ async function main(): Promise<void> {
   const relay = runtime.relay.dryRun ? 'dry-run relay (nothing is really sent)' : `relay at ${env.RELAY_BASE_URL}`;
   console.log(
     `relaybot is running at http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${(server.address() as { port: number }).port}\n` +
-      `  storage: ${storage}\n  delivery: ${relay}\n  understanding: ${runtime.interpreter.name}\n  front-ends: ${started.join(', ')}`,
+      `  storage: ${storage}\n  delivery: ${relay}\n  understanding: ${runtime.interpreter.name}\n  front-ends: ${['web console', mcpDescription(env), ...frontEnds.map((f) => f.description)].join(', ')}`,
   );
 
   let stopping = false;
@@ -134,6 +126,10 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+function mcpDescription(env: Config['env']): string {
+  return `MCP (POST /mcp${env.AGENT_TOKENS ? `, ${env.AGENT_TOKENS.length} agent token(s)` : ', loopback only as agent:local'})`;
 }
 
 function fail(line: string): never {

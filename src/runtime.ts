@@ -4,13 +4,17 @@
  * sweeper. main.ts, the CLI, the benchmark and the test harness share it, so
  * tests run the same wiring as production.
  */
+import { AgentCards } from './app/agent-cards.js';
+import { AgentRequests } from './app/agent-requests.js';
+import { Inbox } from './app/inbox.js';
 import { AuditCheckpoints } from './app/audit-checkpoints.js';
 import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
+import { ConsoleChats } from './app/console-chats.js';
 import { DraftPreviewer } from './app/draft-preview.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
 import { Maintenance } from './app/maintenance.js';
-import { NotifierRouter } from './app/notifier-router.js';
+import { Cards } from './app/cards.js';
 import { RelayBot } from './app/relaybot.js';
 import type { Config } from './config.js';
 import type { Clock, Interpreter, Logger, Metrics, Relay } from './core/ports.js';
@@ -40,8 +44,16 @@ export interface Runtime {
   bot: RelayBot;
   /** What cards preview about the recipient (contact name, SMS segments, dry run). */
   previews: DraftPreviewer;
-  /** Front-ends register here so delivery outcomes reach the card that drafted. */
-  notifier: NotifierRouter;
+  /** The web console's chats, kept per person. */
+  chats: ConsoleChats;
+  /** Cards: front-ends attach here so every change (delivery, expiry, another front-end's edit) reaches the card that drafted. */
+  notifier: Cards;
+  /** Cards of agents' drafts in every `agents.notify` destination, drawn by the attached front-ends. */
+  agentCards: AgentCards;
+  /** The use cases behind the MCP tools. */
+  agentRequests: AgentRequests;
+  /** The console's pending approvals. */
+  inbox: Inbox;
   worker: DeliveryWorker;
   sweeper: ExpirySweeper;
   /** Hourly housekeeping (old inbound event ids); main starts it. */
@@ -88,8 +100,8 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
-  const notifier = new NotifierRouter();
   const previews = new DraftPreviewer({ contacts: stores.contacts, dryRun: relay.dryRun });
+  const notifier = new Cards({ drafts: stores.drafts, clock, logger, previews });
   const worker = new DeliveryWorker(
     { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics },
     overrides.worker,
@@ -104,8 +116,13 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
     logger,
     onConfirmed: () => worker.kick(),
     notifier,
-    previews,
+    cards: notifier,
   });
+  const agentCards = new AgentCards({ drafts: stores.drafts, cards: stores.draftCards, frontEnds: notifier, clock, logger, notify: config.policy.agents.notify });
+  notifier.register('agent', agentCards);
+  const agentRequests = new AgentRequests({ bot, drafts: stores.drafts, cards: stores.draftCards, agentCards, audit: stores.audit, clock, logger });
+  const inbox = new Inbox({ pending: stores.pendingDrafts, policy: config.policy });
+  const chats = new ConsoleChats({ history: stores.chats, clock, logger });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance(
     { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, chats: stores.chats, clock, logger },
@@ -113,7 +130,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   );
   const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, previews, notifier, worker, sweeper, maintenance, checkpoints,
+    config, database, stores, relay, interpreter, clock, bot, previews, chats, notifier, agentCards, agentRequests, inbox, worker, sweeper, maintenance, checkpoints,
     async close(graceMs = 10_000) {
       await Promise.all([sweeper.stop(), maintenance.stop(), checkpoints.stop(), worker.stop(graceMs)]);
       // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).

@@ -52,9 +52,23 @@ describe('configuration', () => {
     expect(message).not.toContain('short-secret');
   });
 
+  it('reads AGENT_TOKENS as name=token pairs and names what is wrong in one line, never the token', () => {
+    expect(loadConfig({ AGENT_TOKENS: `ci=${'x'.repeat(16)}, claude=${'y'.repeat(20)}` }).env.AGENT_TOKENS).toEqual([
+      { name: 'ci', token: 'x'.repeat(16) },
+      { name: 'claude', token: 'y'.repeat(20) },
+    ]);
+    const short = failure({ AGENT_TOKENS: 'ci=short-secret' });
+    expect(short).toBe('AGENT_TOKENS: the token of "ci" must be at least 16 characters');
+    expect(short).not.toContain('short-secret');
+    expect(failure({ AGENT_TOKENS: 'x'.repeat(20) })).toMatch(/^AGENT_TOKENS: entry 1 must be name=token/);
+    expect(failure({ AGENT_TOKENS: `a=${'x'.repeat(16)},a=${'y'.repeat(16)}` })).toBe('AGENT_TOKENS: "a" is listed twice');
+    expect(failure({ AGENT_TOKENS: `a=${'x'.repeat(16)},b=${'x'.repeat(16)}` })).toMatch(/same token/);
+  });
+
   it('requires a token off loopback, and the pieces each integration needs', () => {
     expect(failure({ HOST: '0.0.0.0' })).toMatch(/^WEB_API_TOKEN: required when HOST is not loopback/);
-    expect(loadConfig({ HOST: '0.0.0.0', WEB_API_TOKEN: 'a'.repeat(32) }).env.HOST).toBe('0.0.0.0');
+    expect(failure({ HOST: '0.0.0.0', WEB_API_TOKEN: 'a'.repeat(32) })).toMatch(/^AGENT_TOKENS: required when HOST is not loopback/);
+    expect(loadConfig({ HOST: '0.0.0.0', WEB_API_TOKEN: 'a'.repeat(32), AGENT_TOKENS: `ci=${'b'.repeat(16)}` }).env.HOST).toBe('0.0.0.0');
     expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/^SLACK_SIGNING_SECRET: required/);
     expect(failure({ RELAY_BASE_URL: 'https://relay.example.com' })).toMatch(/^RELAY_API_KEY: required/);
   });

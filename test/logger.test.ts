@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../src/adapters/db/stores.js';
-import { describe as describeSlackError } from '../src/adapters/slack/card-updater.js';
+import { describe as describeSlackError } from '../src/adapters/slack/slack-errors.js';
 import { loggableError } from '../src/adapters/telegram/safe-errors.js';
 import { createWebApp, listen } from '../src/adapters/web/server.js';
 import { createPrometheusMetrics } from '../src/adapters/metrics/prometheus.js';
@@ -76,8 +76,7 @@ describe.each(testDatabaseTargets())('error log lines on $name', (target) => {
     const { logger, lines } = capture();
     const web = createWebApp({
       bot: app.bot,
-      audit: app.stores.audit,
-      metrics: createPrometheusMetrics({ processMetrics: false }),
+            metrics: createPrometheusMetrics({ processMetrics: false }),
       logger,
       host: '127.0.0.1',
       clock: app.clock,

@@ -8,14 +8,12 @@ export function conversationKey(conversation: ConversationRef, actor: Actor): st
   return [conversation.platform, conversation.chatId, conversation.threadId ?? '-', actor.userId].join(':');
 }
 
-/** Contact books are per Slack workspace, per Telegram chat, and one for the web console. */
+/**
+ * Contact books are per workspace where the platform has workspaces (Slack),
+ * per chat otherwise (Telegram, and any new front-end), and one for the web
+ * console. A platform is never given one book shared by everyone on it.
+ */
 export function contactScope(conversation: ConversationRef): string {
-  switch (conversation.platform) {
-    case 'slack':
-      return `slack:${conversation.workspaceId ?? conversation.chatId}`;
-    case 'telegram':
-      return `telegram:${conversation.chatId}`;
-    default:
-      return conversation.platform;
-  }
+  if (conversation.platform === 'web') return 'web';
+  return `${conversation.platform}:${conversation.workspaceId ?? conversation.chatId}`;
 }

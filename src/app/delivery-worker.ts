@@ -46,13 +46,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class DeliveryWorker {
   private readonly opts: Required<DeliveryWorkerOptions>;
   private readonly metrics: Metrics;
+  /** The one slot limit: deliveries running in this process, never more than `batchSize`. */
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Jobs handed back at shutdown: whatever their relay call answers later is no longer ours to record. */
   private readonly released = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private claiming: Promise<void> | null = null;
-  private rerun = false;
+  /** The one wake signal: a confirm here, a freed slot or a retry falling due ends the wait for the next poll. */
+  private readonly wake = new WakeSignal();
+  /** The claim loop while it runs; undefined before start, and never restarted after stop. */
+  private loop: Promise<void> | undefined;
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly deps: DeliveryWorkerDeps, options: DeliveryWorkerOptions = {}) {
@@ -68,16 +69,13 @@ export class DeliveryWorker {
   }
 
   start(): void {
-    if (this.stopped) return;
-    this.running = true;
-    this.schedule(0);
+    if (this.stopped || this.loop) return;
+    this.loop = this.claimLoop();
   }
 
   /** Look for work now (called right after a local confirm so delivery does not wait for the next poll). */
   kick(): void {
-    if (!this.running) return;
-    if (this.claiming) this.rerun = true;
-    else this.schedule(0);
+    this.wake.notify();
   }
 
   /** Deliveries currently running in this process. */
@@ -103,9 +101,8 @@ export class DeliveryWorker {
   }
 
   private async shutdown(graceMs: number): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    await this.claiming;
+    this.wake.notify();
+    await this.loop;
     if (this.inFlight.size > 0) {
       await Promise.race([Promise.allSettled(this.inFlight.values()), sleep(graceMs)]);
     }
@@ -124,36 +121,29 @@ export class DeliveryWorker {
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), delayMs);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    if (!this.running || this.claiming) return;
-    this.timer = null;
-    let claimed = 0;
-    const free = this.opts.batchSize - this.inFlight.size;
-    this.claiming = (async () => {
-      if (free <= 0) return;
-      try {
-        const jobs = await this.deps.deliveries.claim(this.deps.clock.now(), this.opts.leaseMs, free);
-        claimed = jobs.length;
-        // A finished delivery frees a slot: look for the next due job straight away.
-        for (const job of jobs) void this.track(job).then(() => this.kick());
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'could not claim deliveries; trying again at the next poll');
+  /**
+   * Fill free slots with due jobs; when nothing more is due (or every slot is
+   * busy), wait for the wake signal or the poll — the poll only finds other
+   * replicas' confirms and is a safety net for the rest.
+   */
+  private async claimLoop(): Promise<void> {
+    while (!this.stopped) {
+      const free = this.opts.batchSize - this.inFlight.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await this.deps.deliveries.claim(this.deps.clock.now(), this.opts.leaseMs, free);
+          claimed = jobs.length;
+          // A finished delivery frees a slot: look for the next due job straight away.
+          for (const job of jobs) void this.track(job).then(() => this.wake.notify());
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'could not claim deliveries; trying again at the next poll');
+        }
       }
-    })();
-    await this.claiming;
-    this.claiming = null;
-    if (!this.running) return;
-    const full = this.inFlight.size >= this.opts.batchSize;
-    if (this.rerun || (claimed === free && !full)) this.schedule(0);
-    // When every slot is busy, the next finished delivery kicks; the poll is only a safety net.
-    else this.schedule(this.opts.pollMs);
-    this.rerun = false;
+      // Every free slot filled, and some still free: more may be due at once.
+      if (this.stopped || (free > 0 && claimed === free && this.inFlight.size < this.opts.batchSize)) continue;
+      await this.wake.wait(this.opts.pollMs);
+    }
   }
 
   /** Run one delivery; never rejects (a database error leaves the lease to lapse, and the job is retried). */
@@ -213,7 +203,7 @@ export class DeliveryWorker {
           details: { ...details, error: reason, code: appError.code, retryInMs: delay },
         });
         // Retry in this process when due, rather than waiting for a poll.
-        setTimeout(() => this.kick(), delay).unref();
+        setTimeout(() => this.wake.notify(), delay).unref();
         return;
       }
       const final = appError.isRetryable ? `${reason} (gave up after ${attempt} attempts)` : reason;
@@ -240,5 +230,36 @@ export class DeliveryWorker {
     } catch (error) {
       this.deps.logger.warn({ err: error, draftId: draft.id }, 'could not update the draft card');
     }
+  }
+}
+
+/**
+ * Wakes one waiter before its timeout. A notify that comes while nobody waits
+ * is kept for the next wait, so a confirm made during a claim is not missed.
+ */
+class WakeSignal {
+  private pending = false;
+  private resolve: (() => void) | null = null;
+
+  notify(): void {
+    if (this.resolve) this.resolve();
+    else this.pending = true;
+  }
+
+  wait(timeoutMs: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.resolve = null;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      this.resolve = done;
+    });
   }
 }

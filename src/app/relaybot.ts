@@ -1,18 +1,20 @@
-import { buildCard, type Card } from '../core/card.js';
-import { AppError, draftNotFound } from '../core/errors.js';
-import { isDecidable, notDecidableError, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
-import { assertAllowed, assertMayDraft, assertMaySend, assertWithinRateLimits, deciderRefusal, versionRequired, type Policy } from '../core/policy.js';
+import type { Card } from '../core/card.js';
+import type { Draft, DraftPatch } from '../core/draft.js';
+import type { Policy } from '../core/policy.js';
 import type {
-  AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, Interpreter, Logger, Metrics, Notifier,
+  AuditEntry, AuditFilter, AuditLog, Clock, ContactBook, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Interpreter, Logger, Metrics, Notifier,
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
-import { assertStorable, assertStorableActor, isStorable } from '../core/storable-text.js';
-import { validateSendRequest } from '../core/validation.js';
+import { safeErrorText } from '../safe-error.js';
+import { Cards } from './cards.js';
 import { concurrencyLimit } from './concurrency-limit.js';
+import { Contacts } from './contacts.js';
+import { Conversations } from './conversations.js';
+import { Decisions } from './decisions.js';
 import type { DraftPreviewer } from './draft-preview.js';
-import { contactScope, conversationKey } from './conversation-keys.js';
-import { understand } from './understanding.js';
+import { draftFromWords } from './drafting.js';
+import type { FrontEnd } from './front-end.js';
 
 export interface RelayBotStores {
   drafts: DraftStore;
@@ -20,6 +22,7 @@ export interface RelayBotStores {
   audit: AuditLog;
   contacts: ContactBook;
   conversations: ConversationStore;
+  dedupe: InboundDedupe;
 }
 
 export interface RelayBotDeps {
@@ -41,11 +44,11 @@ export interface RelayBotDeps {
    * API editing a Slack draft), so no card keeps showing a version that is gone.
    */
   notifier?: Notifier;
-  /** Looks up what a card previews about the recipient; none: cards show the draft's fields only. */
-  previews?: DraftPreviewer;
+  /** Where cards live and how they are redrawn; default: one over `stores.drafts` (front-ends attach to it). */
+  cards?: Cards;
+  /** What cards preview about the recipient, for the default `cards` (a given `cards` brings its own); none: the draft's fields only. */
+  previews?: Pick<DraftPreviewer, 'preview'>;
 }
-
-type DecisionAction = 'confirm' | 'cancel' | 'edit';
 
 export interface MessageInput {
   actor: Actor;
@@ -53,6 +56,10 @@ export interface MessageInput {
   text: string;
   /** Where a draft's card will be shown, when the front-end knows before drafting (saves an update later). */
   cardRef?: string;
+  /** A structured request (an agent's tool call): used as the proposal instead of understanding `text`. */
+  request?: SendRequest;
+  /** Why the requester asks (agents); stored with the draft, shown on its cards, audited. */
+  reason?: string;
 }
 
 /** What the agent answers to one message: always a sentence, and a draft when one was made. */
@@ -66,17 +73,30 @@ export interface AgentReply {
 export type Decision = 'confirm' | 'cancel';
 
 /**
- * The use cases every front-end calls: turn words into a draft, and decide or
- * edit drafts. The model only proposes; this class validates, applies policy
- * and records every step.
+ * The use cases every front-end calls: turn words into a draft, decide or
+ * edit drafts, keep contacts, drop a request in progress, and keep cards in
+ * step with drafts. The model only proposes; the app validates, applies
+ * policy and records every step. Front-ends get this and nothing else: no store.
  */
 export class RelayBot {
   private readonly metrics: Metrics;
   private readonly limitMessages: ReturnType<typeof concurrencyLimit>;
+  private readonly decisions: Decisions;
+  /** Contact books, one rule for every front-end and the CLI. */
+  readonly contacts: Contacts;
+  /** Requests in progress and edit prompts. */
+  readonly conversations: Conversations;
+  /** Where each card lives; the one card-sync algorithm. */
+  readonly cards: Cards;
 
   constructor(private readonly deps: RelayBotDeps) {
     this.metrics = deps.metrics ?? noopMetrics;
     this.limitMessages = concurrencyLimit(deps.maxConcurrentMessages ?? 4);
+    const { stores, clock, defaultRegion } = deps;
+    this.cards = deps.cards ?? new Cards({ drafts: stores.drafts, clock, logger: deps.logger ?? silent, previews: deps.previews });
+    this.decisions = new Decisions({ ...deps, notifier: deps.notifier ?? this.cards }, this.metrics);
+    this.contacts = new Contacts({ contacts: stores.contacts, clock, defaultRegion });
+    this.conversations = new Conversations({ conversations: stores.conversations, clock });
   }
 
   get policy(): Policy {
@@ -85,66 +105,32 @@ export class RelayBot {
 
   /** Understand one message and, when it is a complete send request that policy allows, create a pending draft. */
   handleMessage(input: MessageInput): Promise<AgentReply> {
-    return this.limitMessages(() => this.draftFromWords(input));
+    return this.limitMessages(() => draftFromWords(this.deps, this.metrics, input));
   }
 
-  private async draftFromWords(input: MessageInput): Promise<AgentReply> {
-    const { stores, clock, policy } = this.deps;
-    const now = clock.now();
-    // Who and where are written into the audit entry of any refusal, so they are checked before anything is recorded.
-    assertStorableActor(input.actor);
-    assertStorable('conversation', input.conversation.chatId);
+  /**
+   * The whole drafting flow for a front-end that posts cards as messages:
+   * understand the words, post the draft's card in the conversation, record
+   * where it lives. A card that cannot be posted withdraws its draft (nobody
+   * can approve what nobody sees) and the answer says so.
+   */
+  async draftAndShow(frontEnd: FrontEnd, input: MessageInput): Promise<AgentReply> {
+    const reply = await this.handleMessage(input);
+    if (!reply.draft) return reply;
     try {
-      assertStorable('text', input.text);
-      assertMaySend(policy, input.actor);
-      const started = performance.now();
-      const scope = contactScope(input.conversation);
-      const understood = await understand(
-        {
-          interpreter: this.deps.interpreter,
-          contacts: stores.contacts,
-          conversations: stores.conversations,
-          clock,
-          defaultRegion: this.deps.defaultRegion,
-        },
-        { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text },
-      );
-      this.metrics.interpretDuration(this.deps.interpreter.name, (performance.now() - started) / 1000);
-      if (understood.kind === 'reply') return { text: understood.text, draft: null };
-
-      const request = validateSendRequest(understood.request, this.deps.defaultRegion);
-      // The contact book is consulted only when the policy restricts recipients to it.
-      const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, request.channel, request.to)));
-      assertAllowed(policy, request, isContact);
-      assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, request.channel, request.to, now), now);
-
-      const draft = await stores.drafts.create(
-        { ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, ttlMs: policy.draftTtlMinutes * 60_000 },
-        now,
-        {
-          actor: input.actor,
-          action: 'draft.created',
-          details: { request, interpreter: this.deps.interpreter.name, viaContact: understood.viaContact },
-        },
-      );
-      this.metrics.draftCreated(draft.channel);
-      const ask = policy.approval.mode === 'four-eyes' ? 'An approver must press Send' : 'Check it and press Send';
-      return { text: `Here is your draft. ${ask} — nothing goes out before that.`, draft };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await stores.audit.append({
-        actor: input.actor,
-        action: 'request.refused',
-        details: { code: error.code, reason: error.message },
-      });
-      return { text: error.message, draft: null, refused: error.code };
+      const ref = await frontEnd.postCard(input.conversation, await this.cardFor(reply.draft));
+      await this.cards.record(reply.draft.id, ref);
+      return { ...reply, draft: { ...reply.draft, cardRef: ref } };
+    } catch (err) {
+      const reason = safeErrorText(err);
+      this.deps.logger?.warn({ err: reason, draftId: reply.draft.id }, 'could not post a draft card; the draft is withdrawn');
+      const withdrawn = await this.withdrawUnshown(reply.draft, `${frontEnd.platform}: ${reason}`);
+      return { text: 'I could not show you the draft card, so I cancelled that draft; nothing was sent. Ask again.', draft: withdrawn, refused: 'unavailable:card' };
     }
   }
 
-  async getDraft(id: string): Promise<Draft | null> {
-    // No draft id holds a null byte or a broken character: such an id names nothing (and cannot be queried).
-    if (!isStorable(id)) return null;
-    return this.deps.stores.drafts.get(id);
+  getDraft(id: string): Promise<Draft | null> {
+    return this.decisions.getDraft(id);
   }
 
   /**
@@ -153,129 +139,42 @@ export class RelayBot {
    * concurrent confirms wins, and only if the draft is still that version.
    * Throws AppError for everyone else.
    */
-  async confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
-    const { stores, clock, policy } = this.deps;
-    const draft = await this.loadDecidable(id, actor, 'confirm', seen);
-    const version = seen ?? draft.version;
-    let confirmed: Draft | null;
-    try {
-      // Limits are checked inside the confirm's transaction, serialised across replicas.
-      confirmed = await stores.drafts.confirm(
-        id, version, actor, clock.now(), { actor, action: 'draft.confirmed', draftId: id, details: { version } },
-        (counts) => assertWithinRateLimits(policy, counts),
-      );
-    } catch (error) {
-      if (AppError.is(error, 'denied:rate_limit')) await this.refuse(draft, actor, 'confirm', error.message);
-      throw error;
-    }
-    if (!confirmed) return this.lost(id, actor, 'confirm', version);
-    this.metrics.decision('confirm', 'ok');
-    this.deps.onConfirmed?.(confirmed);
-    return confirmed;
+  confirm(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisions.confirm(id, actor, seen);
   }
 
   /** Cancel a draft, if it is still the version the person saw (`seen`; when omitted, the current one). */
-  async cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
-    const draft = await this.loadDecidable(id, actor, 'cancel', seen);
-    const version = seen ?? draft.version;
-    const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
-      actor,
-      action: 'draft.cancelled',
-      draftId: id,
-      details: { version },
-    });
-    if (!cancelled) return this.lost(id, actor, 'cancel', version);
-    this.metrics.decision('cancel', 'ok');
-    this.redrawElsewhere(cancelled, actor);
-    return cancelled;
+  cancel(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisions.cancel(id, actor, seen);
   }
 
   /**
-   * The front-end could not show the draft's card (the platform's rate limit
-   * outlasted our retries, the bot was removed): nobody can approve what
-   * nobody sees, so relaybot withdraws it, and the audit says why. Returns
-   * null when the draft was no longer pending.
+   * Change a pending draft that is still the version the editor saw; its
+   * version goes up by one. A contact's name in `to` is that contact, the same
+   * on every front-end. Validated and policy-checked again; audited with before and after.
    */
+  edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
+    return this.decisions.edit(id, actor, patch, seen);
+  }
+
+  /** Before showing an edit form: the draft, if `actor` may edit it now (at `seen`); otherwise throws the sentence (audited). */
+  openEdit(id: string, actor: Actor, seen?: number): Promise<Draft> {
+    return this.decisions.openEdit(id, actor, seen);
+  }
+
+  /** The front-end could not show the draft's card: withdrawn (nobody can approve what nobody sees), audited. */
   withdrawUnshown(draft: Pick<Draft, 'id' | 'version'>, detail: string): Promise<Draft | null> {
-    return this.withdraw(draft, 'card_not_shown', detail, this.deps.clock.now());
+    return this.decisions.withdrawUnshown(draft, detail);
   }
 
-  /**
-   * The bot can no longer reach a chat (removed from it, or blocked): its
-   * cards there can never be seen or pressed again, so relaybot withdraws
-   * every draft still pending in it, each audited with `reason`. Returns those withdrawn.
-   */
-  async withdrawFromChat(where: Pick<ConversationRef, 'platform' | 'chatId'>, reason: string, detail: string): Promise<Draft[]> {
-    const now = this.deps.clock.now();
-    const pending = await this.deps.stores.drafts.listPendingInChat(where.platform, where.chatId, now);
-    const withdrawn: Draft[] = [];
-    for (const draft of pending) {
-      const cancelled = await this.withdraw(draft, reason, detail, now);
-      if (cancelled) withdrawn.push(cancelled);
-    }
-    return withdrawn;
-  }
-
-  /** Cancelled by relaybot itself (actor null), if still pending at the version it has; audited with why. */
-  private withdraw(draft: Pick<Draft, 'id' | 'version'>, reason: string, detail: string, now: Date): Promise<Draft | null> {
-    return this.deps.stores.drafts.cancel(draft.id, draft.version, null, now, {
-      actor: null,
-      action: 'draft.cancelled',
-      draftId: draft.id,
-      details: { reason, detail },
-    });
-  }
-
-  /**
-   * Change a pending draft that is still the version the editor saw (`seen`;
-   * when omitted, the current one); its version goes up by one. The result is
-   * validated and policy-checked again; the audit keeps before and after.
-   */
-  async edit(id: string, actor: Actor, patch: DraftPatch, seen?: number): Promise<Draft> {
-    const { stores, clock, policy } = this.deps;
-    const draft = await this.loadDecidable(id, actor, 'edit', seen);
-    const version = seen ?? draft.version;
-    const before: SendRequest = { channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject };
-    const merged: SendRequest = {
-      channel: patch.channel ?? draft.channel,
-      to: patch.to ?? draft.to,
-      text: patch.text ?? draft.text,
-      subject: patch.subject === undefined ? draft.subject : patch.subject,
-    };
-    let after: SendRequest;
-    try {
-      after = validateSendRequest(merged, this.deps.defaultRegion);
-      const scope = contactScope(draft.conversation);
-      assertAllowed(policy, after, await stores.contacts.has(scope, after.channel, after.to));
-    } catch (error) {
-      if (error instanceof AppError) await this.refuse(draft, actor, 'edit', error.message);
-      throw error;
-    }
-    const edited = await stores.drafts.edit(id, version, after, clock.now(), {
-      actor,
-      action: 'draft.edited',
-      draftId: id,
-      details: { before, after, version: { from: version, to: version + 1 } },
-    });
-    if (!edited) return this.lost(id, actor, 'edit', version);
-    this.metrics.decision('edit', 'ok');
-    this.redrawElsewhere(edited, actor);
-    return edited;
-  }
-
-  /**
-   * Before showing an edit form: the draft, if `actor` may edit it now (and it
-   * is still the version the card showed, `seen`). Otherwise throws the
-   * sentence to show, and audits the refused click.
-   */
-  async openEdit(id: string, actor: Actor, seen?: number): Promise<Draft> {
-    return this.loadDecidable(id, actor, 'edit', seen);
+  /** The bot can no longer reach a chat: every draft still pending there is withdrawn, each audited with `reason`. */
+  withdrawFromChat(where: Pick<ConversationRef, 'platform' | 'chatId'>, reason: string, detail: string): Promise<Draft[]> {
+    return this.decisions.withdrawFromChat(where, reason, detail);
   }
 
   /** The draft's card as of now, with what the recipient gets (contact name, SMS segments, dry run) when previews are wired. */
-  async cardFor(draft: Draft): Promise<Card> {
-    const card = buildCard(draft, this.deps.clock.now());
-    return this.deps.previews ? { ...card, preview: await this.deps.previews.preview(draft) } : card;
+  cardFor(draft: Draft): Promise<Card> {
+    return this.cards.cardFor(draft);
   }
 
   /** The person's latest drafts, newest first (for "history" commands). */
@@ -283,65 +182,25 @@ export class RelayBot {
     return this.deps.stores.drafts.listByRequester(actor, limit);
   }
 
-  /**
-   * Load a draft and check that `actor` may decide it now, at the version they
-   * saw (`seen`); refusals are audited and thrown as sentences.
-   */
-  private async loadDecidable(id: string, actor: Actor, action: DecisionAction, seen: number | undefined): Promise<Draft> {
-    assertStorableActor(actor);
-    const draft = await this.getDraft(id);
-    if (!draft) throw draftNotFound();
-    const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
-    if (refusal) {
-      await this.refuse(draft, actor, action, refusal);
-      throw new AppError('denied:decider', refusal);
-    }
-    if (!isDecidable(draft, this.deps.clock.now())) {
-      this.metrics.decision(action, 'conflict');
-      throw notDecidableError(draft);
-    }
-    if (seen === undefined && action === 'confirm' && versionRequired(this.deps.policy, draft)) {
-      const reason = `version: say which version of the draft you approve (it is now v${draft.version}); an approver confirms only what they saw.`;
-      await this.refuse(draft, actor, action, reason);
-      throw new AppError('invalid:request', reason);
-    }
-    if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, action, seen);
-    return draft;
+  /** True the first time a platform delivers this event id (`source`: `slack`, `telegram`…); false on a redelivery, on any replica. */
+  firstDelivery(source: string, eventId: string): Promise<boolean> {
+    return this.deps.stores.dedupe.firstSeen(source, eventId, this.deps.clock.now());
   }
 
-  private async refuse(draft: Draft, actor: Actor, action: DecisionAction, reason: string, extra: Record<string, unknown> = {}): Promise<void> {
-    this.metrics.decision(action, 'refused');
-    await this.deps.stores.audit.append({ actor, action: 'decision.refused', draftId: draft.id, details: { attempted: action, reason, ...extra } });
+  /** Audit entries, newest first. */
+  auditEntries(filter: AuditFilter): Promise<AuditEntry[]> {
+    return this.deps.stores.audit.list(filter);
   }
 
-  /** A decision about a version that is no longer the draft's: refused, audited with both versions, nothing changes. */
-  private async staleVersion(draft: Draft, actor: Actor, action: DecisionAction, seen: number): Promise<AppError> {
-    const reason = staleVersionMessage(seen, draft.version);
-    await this.refuse(draft, actor, action, reason, { seenVersion: seen, currentVersion: draft.version });
-    return new AppError('conflict:version', reason, { details: { seenVersion: seen, currentVersion: draft.version } });
+  /** Check the whole audit chain from entry 1 (every link, hash and MAC), as `relaybot audit verify` does. */
+  verifyAudit(): ReturnType<AuditLog['verify']> {
+    return this.deps.stores.audit.verify();
   }
 
-  /**
-   * The conditional update matched nothing: someone else decided first, the
-   * draft expired, or it was edited between our read and our update. Read it
-   * again to say which.
-   */
-  private async lost(id: string, actor: Actor, action: DecisionAction, version: number): Promise<never> {
-    const current = await this.deps.stores.drafts.get(id);
-    if (!current) throw draftNotFound();
-    if (isDecidable(current, this.deps.clock.now()) && current.version !== version) {
-      throw await this.staleVersion(current, actor, action, version);
-    }
-    this.metrics.decision(action, 'conflict');
-    throw notDecidableError(current);
-  }
-
-  /** Let the front-end that drafted redraw its card when the change came from elsewhere (its own listeners redraw theirs). */
-  private redrawElsewhere(draft: Draft, actor: Actor): void {
-    const { notifier, logger } = this.deps;
-    if (!notifier || actor.platform === draft.conversation.platform) return;
-    void notifier.draftChanged(draft).catch((err: unknown) => {
-      logger?.warn({ err: err instanceof Error ? err.message : String(err), draftId: draft.id }, 'could not redraw the card after a change');
-    });
+  /** The app's clock (cards show expiry relative to it). */
+  now(): Date {
+    return this.deps.clock.now();
   }
 }
+
+const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };

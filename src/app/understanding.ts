@@ -9,7 +9,7 @@ import {
   readSaveContact,
 } from '../core/parser/index.js';
 import type { Clock, ContactBook, ConversationStore, Interpreter } from '../core/ports.js';
-import type { SendRequest } from '../core/send-request.js';
+import type { Actor, SendRequest } from '../core/send-request.js';
 import { resolveName } from './understanding/contact-resolution.js';
 import { saveContactFromChat } from './understanding/save-contact.js';
 
@@ -21,6 +21,8 @@ export interface UnderstandDeps {
   defaultRegion: string;
 }
 export interface UnderstandInput {
+  /** Who is speaking: named in the audit of a contact they save. */
+  actor?: Actor;
   conversationKey: string;
   contactScope: string;
   text: string;
@@ -73,7 +75,7 @@ async function decide(deps: UnderstandDeps, input: UnderstandInput, history: Tur
 
   const save = readSaveContact(text, deps.defaultRegion);
   if (save) {
-    const saved = await saveContactFromChat(deps, input.contactScope, save);
+    const saved = await saveContactFromChat(deps, input.actor ?? null, input.contactScope, save);
     if (!saved.ok) return { result: { kind: 'reply', text: saved.text }, pending };
     // "Who is Bob?" → "save Bob as +1555…": save it, then carry on with the waiting request.
     if (pending?.toName && !pending.to && pending.toName.toLowerCase() === saved.contact.name.toLowerCase()) {

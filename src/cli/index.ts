@@ -5,13 +5,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../core/errors.js';
-import { channelSchema, CHANNELS } from '../core/send-request.js';
-import { validateSendRequest } from '../core/validation.js';
+import { channelFromWord, Contacts } from '../app/contacts.js';
+import { CHANNELS } from '../core/send-request.js';
 import type { SavedCheckpoint } from '../core/ports.js';
 import { createStores, GLOBAL_SCOPE, type Database } from '../adapters/db/index.js';
 import { openConfiguredDatabase } from '../runtime.js';
 import { CheckpointFileError, readCheckpointFile } from './checkpoint-file.js';
 import { formatAuditEntry, formatVerified } from './format.js';
+import { runMcpBridge } from './mcp-bridge.js';
 
 const USAGE = `usage: relaybot <command>
 
@@ -21,7 +22,10 @@ const USAGE = `usage: relaybot <command>
   audit checkpoint                      print the chain's signed head, one JSON line {seq, hash, at, mac}
   audit tail [--draft ID] [--limit N]   show the latest audit entries (default 20)
   contacts add NAME CHANNEL ADDRESS     save a contact (channels: ${CHANNELS.join(', ')}) [--scope S]
+  contacts remove NAME                  delete a contact [--scope S] (exit 1 when there was none)
   contacts list                         list contacts [--scope S] (default: global)
+  mcp --url URL                         bridge stdio to relaybot's /mcp (for MCP clients that only start stdio
+                                        servers); the agent token, if any, comes from RELAYBOT_AGENT_TOKEN
   help                                  this text`;
 
 class UsageError extends Error {}
@@ -30,11 +34,23 @@ async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { draft: { type: 'string' }, limit: { type: 'string' }, checkpoint: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, draft: { type: 'string' }, limit: { type: 'string' }, checkpoint: { type: 'string' }, scope: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === 'mcp') {
+    // Needs no database or server configuration: only where relaybot answers.
+    let url: URL;
+    try {
+      url = new URL(values.url ?? '');
+    } catch {
+      throw new UsageError('mcp needs --url, e.g. --url http://127.0.0.1:3000/mcp');
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new UsageError('--url must be an http(s) URL');
+    await runMcpBridge(url, process.env.RELAYBOT_AGENT_TOKEN?.trim() || undefined);
     return 0;
   }
   const known = ['migrate', 'audit', 'contacts'];
@@ -88,19 +104,31 @@ async function dispatch(
     return 0;
   }
   const scope = values.scope ?? GLOBAL_SCOPE;
+  // The same contact book rules (name, address, audit) as every chat front-end; the operator is the audit's actor null.
+  const contactBook = new Contacts({ contacts: stores.contacts, clock: { now: () => new Date() }, defaultRegion: region });
   if (command === 'contacts' && sub === 'add') {
     const [name, channelWord, ...addressParts] = rest;
     const address = addressParts.join(' ');
     if (!name || !channelWord || !address) throw new UsageError('contacts add needs NAME CHANNEL ADDRESS');
-    const channel = channelSchema.safeParse(channelWord.toLowerCase());
-    if (!channel.success) throw new UsageError(`"${channelWord}" is not a channel; use one of ${CHANNELS.join(', ')}`);
-    const normalised = validateSendRequest({ channel: channel.data, to: address, text: '-', subject: null }, region).to;
-    const contact = await stores.contacts.save(scope, name, channel.data, normalised, new Date());
+    if (!channelFromWord(channelWord)) throw new UsageError(`"${channelWord}" is not a channel; use one of ${CHANNELS.join(', ')}`);
+    const saved = await contactBook.save(null, { scope }, name, channelWord, address);
+    if (!saved.ok) {
+      console.error(`relaybot: ${saved.sentence}`);
+      return 2;
+    }
+    const { contact } = saved;
     console.log(`saved ${contact.name}: ${contact.channel} ${contact.address} (scope ${contact.scope})`);
     return 0;
   }
+  if (command === 'contacts' && sub === 'remove') {
+    const name = rest.join(' ');
+    if (!name) throw new UsageError('contacts remove needs NAME');
+    const removed = await contactBook.remove(null, { scope }, name);
+    console.log(removed > 0 ? `removed ${name} (scope ${scope})` : `no contact called ${name} in scope ${scope}`);
+    return removed > 0 ? 0 : 1;
+  }
   if (command === 'contacts' && sub === 'list') {
-    const contacts = await stores.contacts.list(scope);
+    const contacts = await contactBook.list({ scope });
     if (contacts.length === 0) console.log(`no contacts in scope ${scope}`);
     for (const c of contacts) console.log(`${c.name}\t${c.channel}\t${c.address}\t(${c.scope})`);
     return 0;

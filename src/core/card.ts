@@ -110,8 +110,10 @@ export function buildCard(draft: Draft, now: Date): Card {
     { label: 'To', value: displayRecipient(draft.channel, draft.to) },
     ...(draft.subject ? [{ label: 'Subject', value: draft.subject }] : []),
     { label: 'Message', value: draft.text },
+    // An agent's own words for why: the approver judges the request with them.
+    ...(draft.reason ? [{ label: 'Reason', value: draft.reason }] : []),
   ];
-  const asked = `Requested by ${actorLabel(draft.requester)}`;
+  const asked = `Requested by ${draft.requester.platform === 'agent' ? 'agent ' : ''}${actorLabel(draft.requester)}`;
   let context: string;
   if (draft.status === 'pending' && !expired) context = `${asked} · expires ${hhmm(draft.expiresAt)}`;
   else if (draft.decidedBy && draft.status !== 'expired') {

@@ -47,6 +47,8 @@ export interface Draft extends SendRequest {
   relayMessageId: string | null;
   failureReason: string | null;
   attempts: number;
+  /** Why the requester (an agent) wants this sent, in its own words; shown on every card and audited. */
+  reason?: string | null;
 }
 
 /** A pending draft past its expiry can no longer be decided, even before the sweeper marks it. */

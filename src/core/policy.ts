@@ -24,6 +24,18 @@ export const policySchema = z
         approvers: z.array(z.string().min(1)).default([]),
       })
       .default({ mode: 'requester', approvers: [] }),
+    /**
+     * Drafts requested by AI agents (over MCP): who may approve them (`platform:userId`,
+     * as in approval.approvers) and where their cards go (`slack:<channel id>`,
+     * `telegram:<chat id>`, `web` = the console's pending inbox). An agent never decides.
+     */
+    agents: z
+      .object({
+        approvers: z.array(z.string().regex(/^(slack|telegram|web):[^:*\s]+$/, 'each approver is platform:userId (slack:U…, telegram:<id>, web:<name>)')).default([]),
+        notify: z.array(z.string().regex(/^(slack:[^:\s]+|telegram:-?\d+|web)$/, 'each destination is slack:<channel id>, telegram:<chat id> or web')).default(['web']),
+      })
+      .strict()
+      .default({ approvers: [], notify: ['web'] }),
     /** How long a draft waits for a decision, in minutes. */
     draftTtlMinutes: z.number().positive().max(24 * 60).default(15),
     rateLimits: z
@@ -92,6 +104,16 @@ export function assertAllowed(policy: Policy, request: SendRequest, isContact: b
  */
 export function deciderRefusal(policy: Policy, requester: Actor, actor: Actor, action: 'confirm' | 'edit' | 'cancel'): string | null {
   const isRequester = actorKey(requester) === actorKey(actor);
+  if (actor.platform === 'agent') {
+    // An agent may withdraw its own request; approving or changing is always a person's call.
+    if (isRequester && action === 'cancel') return null;
+    return action === 'cancel' ? 'An agent can cancel only its own requests.' : `An agent cannot ${action} a draft; a person approves every message.`;
+  }
+  if (requester.platform === 'agent') {
+    if (policy.agents.approvers.includes(actorKey(actor))) return null;
+    const who = policy.agents.approvers.length > 0 ? policy.agents.approvers.join(', ') : 'nobody is listed yet — set agents.approvers in the policy';
+    return `Only an approver of agents' requests (${who}) can ${action} this draft.`;
+  }
   if (policy.approval.mode === 'requester') {
     return isRequester ? null : `Only ${actorLabel(requester)}, who asked for this message, can ${action} it.`;
   }
@@ -109,8 +131,8 @@ export function deciderRefusal(policy: Policy, requester: Actor, actor: Actor, a
  * the approver never saw. The draft is passed so that drafts requested by
  * agents can require it too. Elsewhere a missing version means the current one.
  */
-export function versionRequired(policy: Policy, _draft: Pick<Draft, 'requester'>): boolean {
-  return policy.approval.mode === 'four-eyes';
+export function versionRequired(policy: Policy, draft: Pick<Draft, 'requester'>): boolean {
+  return policy.approval.mode === 'four-eyes' || draft.requester.platform === 'agent';
 }
 
 export interface RateCounts {

@@ -10,7 +10,11 @@ import type { Actor, Channel, ConversationRef, Platform, SendRequest } from './s
 /** Something that happened, for the audit log. `actor` null means relaybot itself. */
 export interface AuditEventInput {
   actor: Actor | null;
-  /** e.g. `draft.created`, `draft.confirmed`, `decision.refused`, `relay.attempt`, `draft.sent`. */
+  /**
+   * e.g. `draft.created`, `draft.edited`, `draft.confirmed`, `draft.cancelled`, `draft.expired`,
+   * `decision.refused`, `request.refused`, `delivery.claimed`, `delivery.sent`, `delivery.retry`,
+   * `delivery.failed`, `delivery.released`, `contact.saved`, `contact.removed`.
+   */
   action: string;
   draftId?: string | null | undefined;
   /** Structured facts; secrets are redacted before storage. */
@@ -84,6 +88,8 @@ export interface NewDraft extends SendRequest {
   conversation: ConversationRef;
   /** Where its card will be shown, when that is known before drafting (a Slack response_url). */
   cardRef?: string | null;
+  /** Why the requester (an agent) asks, shown on every card. */
+  reason?: string | null;
   /** Time to live from `now`, in milliseconds. */
   ttlMs: number;
 }
@@ -161,11 +167,13 @@ export interface Contact {
  * `global` entries (from the CLI) that every scope sees. Names match case-insensitively.
  */
 export interface ContactBook {
-  save(scope: string, name: string, channel: Channel, address: string, now: Date): Promise<Contact>;
+  /** Save (or replace the address of) a contact; `audit`, when given, is recorded in the same transaction. */
+  save(scope: string, name: string, channel: Channel, address: string, now: Date, audit?: AuditEventInput): Promise<Contact>;
   /** Contacts with this name visible from `scope` (its own, then global). */
   find(scope: string, name: string): Promise<Contact[]>;
   list(scope: string): Promise<Contact[]>;
-  remove(scope: string, name: string): Promise<number>;
+  /** Remove the scope's own contacts with this name; `audit`, when given, is recorded with the removal (only if one was removed). */
+  remove(scope: string, name: string, audit?: AuditEventInput): Promise<number>;
   /** Is this exact channel + address saved, in `scope` or global? */
   has(scope: string, channel: Channel, address: string): Promise<boolean>;
   /** The saved name for this exact channel + address (the scope's own before a global one), or null. */

@@ -28,8 +28,13 @@ export const sendRequestSchema = z.object({
 });
 export type SendRequest = { channel: Channel; to: string; text: string; subject: string | null };
 
+/**
+ * Where people talk to relaybot: the built-in front-ends' names, or any other a
+ * front-end declares (a new front-end adds no name here). `agent`: an AI agent
+ * asking over MCP (`agent:<name>`); it requests, it never decides.
+ */
+export type Platform = 'slack' | 'telegram' | 'web' | 'cli' | 'agent' | (string & {});
 /** What a person is, across platforms. `platform:userId` is the stable key. */
-export type Platform = 'slack' | 'telegram' | 'web' | 'cli';
 export interface Actor {
   platform: Platform;
   userId: string;

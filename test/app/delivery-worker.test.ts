@@ -39,7 +39,7 @@ describe.each(testDatabaseTargets())('DeliveryWorker on $name', (target) => {
   beforeEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop(0)));
     // Every test starts with an empty outbox (the audit log is append-only and simply grows).
-    await database.db.execute(sql`truncate deliveries, drafts`);
+    await database.db.execute(sql`truncate deliveries, draft_cards, drafts`);
   });
 
   it('keeps up to batchSize deliveries in flight, and a slow one does not hold back the next due job', async () => {

@@ -68,7 +68,8 @@ describe('relaybot CLI on a PGlite folder', { timeout: 180_000 }, () => {
     });
     const ok = await relaybot(env, 'audit', 'verify');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^audit chain intact: 3 entries, head 3 [0-9a-f]{64}$/m);
+    // The three above, after the contact.saved of the test before (a contact is an allowlist entry: its changes are audited).
+    expect(ok.stdout).toMatch(/^audit chain intact: 4 entries, head 4 [0-9a-f]{64}$/m);
 
     const tampered = await withDatabase(async (database) => {
       const db = database.db;
@@ -100,6 +101,20 @@ describe('relaybot CLI on a PGlite folder', { timeout: 180_000 }, () => {
     const key = await relaybot({ ...env, AUDIT_KEY: 'short-audit-key' }, 'audit', 'verify');
     expect(key.code).toBe(2);
     expect(key.stderr.trim()).toBe('relaybot: AUDIT_KEY: must be at least 32 characters');
+  });
+  it('removes contacts, refuses a name that is not one, and audits saves and removals', async () => {
+    expect((await relaybot(env, 'contacts', 'add', 'Night desk', 'whatsapp', '+1 555 987 6543')).stdout).toContain('saved Night desk: wa +15559876543');
+    const odd = await relaybot(env, 'contacts', 'add', '*boss*', 'sms', '+15550001111');
+    expect(odd.code).toBe(2);
+    expect(odd.stderr).toContain('A contact name is 1–40 letters, digits, spaces, dots, dashes or apostrophes.');
+    const removed = await relaybot(env, 'contacts', 'remove', 'night desk');
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain('removed night desk');
+    expect((await relaybot(env, 'contacts', 'list')).stdout).not.toContain('Night desk');
+    expect((await relaybot(env, 'contacts', 'remove', 'night desk')).code).toBe(1);
+    const tail = (await relaybot(env, 'audit', 'tail', '--limit', '10')).stdout;
+    expect(tail).toContain('contact.saved');
+    expect(tail).toContain('contact.removed');
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** The dependency direction of STYLE.md, enforced: core is pure, app talks to ports only. */
+/** The dependency direction, enforced: core is pure, app talks to ports only, front-ends talk to the app only. */
 const root = join(import.meta.dirname, '../../src');
 
 function sources(dir: string): string[] {
@@ -48,6 +48,17 @@ describe('architecture boundaries', () => {
           .filter((spec) => /^\.\.\/[\w-]+\//.test(spec) && !spec.startsWith('../metrics/'))
           .map((spec) => `${relative(root, file)} → ${spec}`),
       ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('front-ends (slack, telegram, web) import nothing from the database adapter and name no store', () => {
+    const stores = /\b(DraftStore|ContactBook|ConversationStore|InboundDedupe|AuditLog|DeliveryQueue|ChatHistory|DraftCards|PendingDrafts)\b/;
+    const offenders = ['slack', 'telegram', 'web'].flatMap((name) =>
+      sources(join(root, 'adapters', name)).flatMap((file) => [
+        ...imports(file).filter((spec) => spec.includes('/db/')).map((spec) => `${relative(root, file)} → ${spec}`),
+        ...(stores.test(readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')) ? [`${relative(root, file)} names a store`] : []),
+      ]),
     );
     expect(offenders).toEqual([]);
   });

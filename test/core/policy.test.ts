@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/core/errors.js';
-import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, matchesPattern, policySchema } from '../../src/core/policy.js';
+import { assertAllowed, assertMaySend, assertWithinRateLimits, deciderRefusal, matchesPattern, policySchema, versionRequired } from '../../src/core/policy.js';
 import type { Actor, SendRequest } from '../../src/core/send-request.js';
 
 const alice: Actor = { platform: 'slack', userId: 'U1', name: 'alice' };
@@ -65,6 +65,32 @@ describe('policy', () => {
     expect(deciderRefusal(p, alice, alice, 'cancel')).toBeNull();
     expect(deciderRefusal(p, alice, bob, 'confirm')).toBeNull();
     expect(deciderRefusal(p, alice, carol, 'confirm')).toMatch(/Only an approver/);
+  });
+
+  it('lets only listed approvers decide an agent\'s draft, never an agent, and always asks for the version', () => {
+    const p = policySchema.parse({ approval: { mode: 'four-eyes', approvers: ['slack:U2'] }, agents: { approvers: ['slack:U1', 'web:alice'], notify: ['slack:C9', 'web'] } });
+    const ci: Actor = { platform: 'agent', userId: 'ci' };
+    const other: Actor = { platform: 'agent', userId: 'other' };
+    expect(deciderRefusal(p, ci, alice, 'confirm')).toBeNull();
+    expect(deciderRefusal(p, ci, { platform: 'web', userId: 'alice' }, 'cancel')).toBeNull();
+    // Four-eyes approvers of people's drafts are not, by that, approvers of agents' requests.
+    expect(deciderRefusal(p, ci, bob, 'confirm')).toMatch(/^Only an approver of agents' requests \(slack:U1, web:alice\)/);
+    expect(deciderRefusal(p, ci, ci, 'confirm')).toBe('An agent cannot confirm a draft; a person approves every message.');
+    expect(deciderRefusal(p, ci, ci, 'edit')).toBe('An agent cannot edit a draft; a person approves every message.');
+    expect(deciderRefusal(p, ci, ci, 'cancel')).toBeNull();
+    expect(deciderRefusal(p, ci, other, 'cancel')).toBe('An agent can cancel only its own requests.');
+    // Nor can an agent decide a person's draft.
+    expect(deciderRefusal(p, alice, ci, 'confirm')).toMatch(/^An agent cannot confirm/);
+    expect(versionRequired(policySchema.parse({}), { requester: ci })).toBe(true);
+    expect(versionRequired(policySchema.parse({}), { requester: alice })).toBe(false);
+  });
+
+  it('checks the agents section: approvers are platform:userId, destinations slack:, telegram: or web', () => {
+    expect(policySchema.parse({}).agents).toEqual({ approvers: [], notify: ['web'] });
+    expect(policySchema.safeParse({ agents: { approvers: ['alice'] } }).success).toBe(false);
+    expect(policySchema.safeParse({ agents: { approvers: ['agent:ci'] } }).success).toBe(false);
+    expect(policySchema.safeParse({ agents: { notify: ['email:ops'] } }).success).toBe(false);
+    expect(policySchema.safeParse({ agents: { notify: ['telegram:-1001234'] } }).success).toBe(true);
   });
 
   it('keeps final drafts 90 days unless told otherwise, and takes only a whole number of days', () => {

@@ -2,13 +2,13 @@
  * In-memory ContactBook and ConversationStore, implementing the ports exactly,
  * for tests of the app layer that do not need a database.
  */
-import type { Contact, ContactBook, ConversationState, ConversationStore } from '../../src/core/ports.js';
+import type { AuditEventInput, Contact, ContactBook, ConversationState, ConversationStore } from '../../src/core/ports.js';
 import type { Channel } from '../../src/core/send-request.js';
 
 export class MemoryContactBook implements ContactBook {
   private readonly contacts: Contact[] = [];
 
-  save(scope: string, name: string, channel: Channel, address: string, now: Date): Promise<Contact> {
+  save(scope: string, name: string, channel: Channel, address: string, now: Date, _audit?: AuditEventInput): Promise<Contact> {
     // Same name and channel in the same scope replaces the old address, as an upsert would.
     const index = this.contacts.findIndex((c) => c.scope === scope && same(c.name, name) && c.channel === channel);
     const contact: Contact = { scope, name, channel, address, createdAt: now };
@@ -25,7 +25,7 @@ export class MemoryContactBook implements ContactBook {
     return Promise.resolve(this.visible(scope));
   }
 
-  remove(scope: string, name: string): Promise<number> {
+  remove(scope: string, name: string, _audit?: AuditEventInput): Promise<number> {
     let removed = 0;
     for (let i = this.contacts.length - 1; i >= 0; i--) {
       const c = this.contacts[i];

@@ -1,5 +1,5 @@
 /**
- * A relay that misbehaves in every way DESIGN.md names — connection refused,
+ * A relay that misbehaves in every way one can — connection refused,
  * 5xx, 429 with Retry-After, no answer in time — still gets each approved
  * message exactly once, every attempt is audited, and a slow relay never
  * holds up the answer to the click (web API or Slack button).
@@ -52,13 +52,13 @@ describe.each(testDatabaseTargets())('relay faults on $name', (target) => {
     });
     slackApi = await startFakeSlackApi();
     slack = createSlackAdapter({
-      bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, dedupe: app.stores.dedupe, clock: app.clock,
+      bot: app.bot, clock: app.clock,
       logger: silentLogger, botToken: 'xoxb-test', signingSecret: SIGNING_SECRET, apiUrl: slackApi.apiUrl,
     });
     await slack.start();
-    app.notifier.register('slack', slack.notifier);
+    app.notifier.attach(slack);
     const web = createWebApp({
-      bot: app.bot, audit: app.stores.audit, metrics: createPrometheusMetrics({ processMetrics: false }), logger: silentLogger,
+      bot: app.bot, metrics: createPrometheusMetrics({ processMetrics: false }), logger: silentLogger,
       host: '127.0.0.1', clock: app.clock, mount: (express) => express.use(slack.router!),
     });
     server = await listen(web, 0, '127.0.0.1');

@@ -1,7 +1,8 @@
 /**
  * The tamper-evident audit log. A store records its change and the audit
- * event atomically — `appendAudit` in its transaction, or `auditForEach` in
- * the same statement — into `audit_pending`; the sealer (audit-sealer.ts)
+ * event atomically — `appendAudit` in its transaction, `auditForEach` /
+ * `auditForChanged` in the same statement, all through one `insertAudit` —
+ * into `audit_pending`; the sealer (audit-sealer.ts)
  * then links committed events into the hash chain in `audit_events`.
  * `createAuditLog` is the AuditLog port: reads seal first, so they see every
  * committed event.
@@ -15,77 +16,66 @@ import type { AuditSealer } from './audit-sealer.js';
 import { verifyAuditChain } from './audit-verify.js';
 import type { AppDb, AppTx } from './client.js';
 import { redactDetails } from './redact.js';
-import { auditEvents, auditPending } from './schema.js';
+import { auditEvents } from './schema.js';
 
 /**
- * The `audit_pending` column values for one event. Secrets are redacted here,
- * before anything is stored, and the event is MACed as it will be stored: the
- * database never sees an event its writer did not sign.
+ * An event as the `audit_pending` row it becomes, in the shape of one
+ * `jsonb_to_recordset` record (`AUDIT_JSON_COLUMNS`). Secrets are redacted
+ * here, before anything is stored, and the event is MACed as it will be
+ * stored: the database never sees an event its writer did not sign. `at`
+ * doubles as the change's own time in statements that write both.
  */
-function pendingAuditValues(key: AuditKey, event: AuditEventInput, at: Date) {
+export function auditJsonFields(key: AuditKey, event: AuditEventInput, at: Date) {
   const actor = event.actor ? normaliseActor(event.actor) : null;
   const draftId = event.draftId ?? null;
   const details = redactDetails(event.details);
   return {
-    at,
-    actorPlatform: actor?.platform ?? null,
-    actorUserId: actor?.userId ?? null,
-    actorName: actor?.name ?? null,
-    action: event.action,
-    draftId,
-    details,
-    mac: eventMac(key, { at, actor, action: event.action, draftId, details }),
+    at: at.toISOString(), actor_platform: actor?.platform ?? null, actor_user_id: actor?.userId ?? null, actor_name: actor?.name ?? null,
+    action: event.action, draft_id: draftId, details, mac: eventMac(key, { at, actor, action: event.action, draftId, details }),
   };
+}
+export const AUDIT_JSON_COLUMNS = sql.raw('at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb, mac text');
+
+/** Signed events as a row source aliased `r` (one jsonb parameter, however many events). */
+const signedRows = (key: AuditKey, events: AuditEventInput[], at: Date): SQL =>
+  sql`jsonb_to_recordset(${JSON.stringify(events.map((event) => auditJsonFields(key, event, at)))}::jsonb) as r(${AUDIT_JSON_COLUMNS})`;
+
+/**
+ * THE way an audit row is written: every writer goes through here. `from`
+ * is a row source that names alias `r` with the `AUDIT_JSON_COLUMNS`
+ * (signed by `auditJsonFields`), possibly joined with what the statement
+ * changed, so a row is recorded exactly for the changes that happened.
+ */
+function insertAudit(from: SQL): SQL {
+  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
+    select r.at, r.actor_platform, r.actor_user_id, r.actor_name, r.action, r.draft_id, r.details, r.mac from ${from}`;
 }
 
 /**
- * Record `event` within `tx`: it commits or rolls back with the caller's
- * change, and the sealer links it into the chain right after (nudge it once
- * the transaction has committed).
+ * Record events within `tx`: they commit or roll back with the caller's
+ * change, and the sealer links them into the chain right after (nudge it
+ * once the transaction has committed). One statement however many events.
  */
-export async function appendAudit(tx: AppTx | AppDb, key: AuditKey, event: AuditEventInput, at: Date = new Date()): Promise<void> {
-  await appendAudits(tx, key, [event], at);
-}
-
-/** The same for several events at once: one insert. */
-export async function appendAudits(tx: AppTx | AppDb, key: AuditKey, events: AuditEventInput[], at: Date = new Date()): Promise<void> {
-  if (events.length > 0) await tx.insert(auditPending).values(events.map((event) => pendingAuditValues(key, event, at)));
+export async function appendAudit(tx: AppTx | AppDb, key: AuditKey, event: AuditEventInput | AuditEventInput[], at: Date = new Date()): Promise<void> {
+  const events = Array.isArray(event) ? event : [event];
+  if (events.length > 0) await tx.execute(insertAudit(signedRows(key, events, at)));
 }
 
 /**
  * The same, as a statement to put in a CTE of a data-modifying query: the
- * event, once per row of `source` (a CTE that returns the changed draft), so
- * "update the draft, audit it" is one round trip and the audit row exists
- * exactly when the update matched. `event.draftId` must name the draft: it is
- * what the row records and what the mac covers (the draft's id in SQL could
- * not be signed by this process).
+ * event, once per row of `source` (a CTE that returns the changed row), so
+ * "change it, audit it" is one round trip and the audit row exists exactly
+ * when the change matched. `event.draftId` names the draft when there is one:
+ * it is what the row records and what the mac covers (an id computed in SQL
+ * could not be signed by this process).
  */
-export function auditForEach(source: SQL, key: AuditKey, event: AuditEventInput & { draftId: string }, at: Date): SQL {
-  const v = pendingAuditValues(key, event, at);
-  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
-    select ${at.toISOString()}::timestamptz, ${v.actorPlatform}, ${v.actorUserId}, ${v.actorName}, ${v.action}, ${v.draftId},
-      ${JSON.stringify(v.details)}::jsonb, ${v.mac} from ${source}`;
+export function auditForEach(source: SQL, key: AuditKey, event: AuditEventInput, at: Date): SQL {
+  return insertAudit(sql`${signedRows(key, [event], at)} cross join ${source}`);
 }
 
-/**
- * For statements that take many rows as one `jsonb_to_recordset` parameter:
- * an event's `audit_pending` columns as fields of such a row (`at` doubles as
- * the change's own time), their column list, and the insert that records the
- * events of the rows whose draft the statement changed.
- */
-export function auditJsonFields(key: AuditKey, event: AuditEventInput, at: Date) {
-  const v = pendingAuditValues(key, event, at);
-  return {
-    at: at.toISOString(), actor_platform: v.actorPlatform, actor_user_id: v.actorUserId, actor_name: v.actorName,
-    action: v.action, draft_id: v.draftId, details: v.details, mac: v.mac,
-  };
-}
-export const AUDIT_JSON_COLUMNS = sql.raw('at timestamptz, actor_platform text, actor_user_id text, actor_name text, action text, draft_id text, details jsonb, mac text');
-/** `rows`: the CTE of JSON rows (with an `id` naming the draft); `changed`: the CTE of drafts the statement updated. */
+/** For statements that take many rows as one recordset CTE (`rows`, fields from `auditJsonFields`, with an `id`): the events of the rows whose draft the statement changed (`changed`, a CTE with `id`). */
 export function auditForChanged(rows: SQL, changed: SQL): SQL {
-  return sql`insert into audit_pending (at, actor_platform, actor_user_id, actor_name, action, draft_id, details, mac)
-    select ${rows}.at, ${rows}.actor_platform, ${rows}.actor_user_id, ${rows}.actor_name, ${rows}.action, ${rows}.draft_id, ${rows}.details, ${rows}.mac
-    from ${rows} join ${changed} on ${changed}.id = ${rows}.id`;
+  return insertAudit(sql`${rows} as r join ${changed} on ${changed}.id = r.id`);
 }
 
 export function createAuditLog(db: AppDb, sealer: AuditSealer, key: AuditKey): AuditLog {

@@ -12,13 +12,12 @@
  */
 import { and, eq, inArray, isNotNull, not, sql } from 'drizzle-orm';
 import type { AuditEventInput, DeliveryJob, DeliveryQueue } from '../../core/ports.js';
-import { AUDIT_JSON_COLUMNS, appendAudit, appendAudits, auditForChanged, auditJsonFields } from './audit-log.js';
+import { AUDIT_JSON_COLUMNS, appendAudit, auditForChanged, auditJsonFields } from './audit-log.js';
 import type { AuditKey } from './audit-key.js';
 import { batched, settled } from './batcher.js';
 import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
-import { aboutDraft } from './draft-store.js';
-import { draftFromSql } from './draft-rows.js';
+import { aboutDraft, draftFromSql } from './draft-rows.js';
 import { deliveries, drafts, limitLiteral } from './schema.js';
 
 interface FinishCall {
@@ -104,7 +103,7 @@ export function createDeliveryQueue(db: AppDb, sealer: AuditSealer, key: AuditKe
           )
           select leased.draft_id as job_id, leased.attempts as job_attempts, d.* from leased left join d on d.id = leased.draft_id`);
         const claimed = rows.filter((row) => row.id);
-        await appendAudits(
+        await appendAudit(
           tx,
           key,
           claimed.map((row) => ({

@@ -1,5 +1,6 @@
 /** Mapping between the `drafts` table and the core `Draft`. */
 import type { Draft, DraftStatus } from '../../core/draft.js';
+import type { AuditEventInput } from '../../core/ports.js';
 import type { Actor, Channel, Platform } from '../../core/send-request.js';
 import { getTableColumns } from 'drizzle-orm';
 import { drafts, type DraftRow } from './schema.js';
@@ -25,6 +26,7 @@ export function toDraft(row: DraftRow): Draft {
     relayMessageId: row.relayMessageId,
     failureReason: row.failureReason,
     attempts: row.attempts,
+    reason: row.reason,
   };
 }
 
@@ -55,3 +57,6 @@ export function draftFromSql(raw: Record<string, unknown>): Draft {
 }
 
 const columnKeys = new Map(Object.entries(getTableColumns(drafts)).map(([key, column]) => [column.name, key]));
+
+/** The audit event, about this draft unless the caller named another. */
+export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput & { draftId: string } => ({ ...audit, draftId: audit.draftId ?? draftId });

@@ -19,13 +19,10 @@ import type { AuditSealer } from './audit-sealer.js';
 import type { AppDb } from './client.js';
 import { batched, settled } from './batcher.js';
 import { createConfirm } from './draft-confirm.js';
-import { decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
+import { aboutDraft, decidedByColumns, draftFromSql, toDraft } from './draft-rows.js';
 import { countRates, prepareRateCounts } from './rate-counts.js';
 import { deliveries, drafts, FINAL_STATUSES, limitLiteral, statusIn } from './schema.js';
 
-
-/** The audit event, about this draft unless the caller named another. */
-export const aboutDraft = (audit: AuditEventInput, draftId: string): AuditEventInput & { draftId: string } => ({ ...audit, draftId: audit.draftId ?? draftId });
 
 /** Conditions under which a draft may still be decided at `now`, by someone who saw `version`. */
 const decidable = (id: string, version: number, now: Date) =>
@@ -77,6 +74,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
           requesterName: draft.requester.name ?? null,
           conversation: draft.conversation,
           cardRef: draft.cardRef ?? null,
+          reason: draft.reason ?? null,
           // One approved draft = one idempotency key, the same on every relay retry.
           idempotencyKey: `relaybot-${id}`,
           createdAt: now,
@@ -139,9 +137,7 @@ export function createDraftStore(db: AppDb, sealer: AuditSealer, key: AuditKey):
           .set({ status: 'expired', updatedAt: now })
           .where(and(inArray(drafts.id, due), eq(drafts.status, 'pending')))
           .returning();
-        for (const row of rows) {
-          await appendAudit(tx, key, { actor: null, action: 'draft.expired', draftId: row.id, details: { expiresAt: row.expiresAt.toISOString() } }, now);
-        }
+        await appendAudit(tx, key, rows.map((row) => ({ actor: null, action: 'draft.expired', draftId: row.id, details: { expiresAt: row.expiresAt.toISOString() } })), now);
         return rows.map(toDraft);
       });
       if (expired.length > 0) sealer.nudge();

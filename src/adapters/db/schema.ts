@@ -55,6 +55,8 @@ export const drafts = pgTable(
     failureReason: text('failure_reason'),
     // Mirrors deliveries.attempts (updated in the same transaction) so a draft reads as one row.
     attempts: integer('attempts').notNull().default(0),
+    // Why an agent asked for this send (its own words); null for people's drafts.
+    reason: text('reason'),
   },
   (t) => [
     check(
@@ -199,6 +201,25 @@ export const inboundEvents = pgTable(
 );
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
 export type NewInboundEventRow = typeof inboundEvents.$inferInsert;
+
+/**
+ * Every card a draft has beyond its requester's own (`drafts.card_ref`): an agent's
+ * draft is posted to each `agents.notify` destination, and each card must show the
+ * outcome. `ref` is the platform's card reference (`slack|msg:<channel>:<ts>`,
+ * `telegram|<chat id>:<message id>`). Deleted with the draft.
+ */
+export const draftCards = pgTable(
+  'draft_cards',
+  {
+    draftId: text('draft_id')
+      .notNull()
+      .references(() => drafts.id, { onDelete: 'cascade' }),
+    ref: text('ref').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ name: 'draft_cards_pkey', columns: [t.draftId, t.ref] })],
+);
+export type DraftCardRow = typeof draftCards.$inferSelect;
 
 /** The web console's chats, per person: `(user_id, id)`, since a chat id is chosen by the browser. */
 export const chats = pgTable(

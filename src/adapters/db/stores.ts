@@ -3,6 +3,8 @@ import type { ChatHistory } from '../../core/chat-history.js';
 import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
+import type { DraftCards, PendingDrafts } from '../../core/agent-ports.js';
+import { createDraftCards, createPendingDrafts } from './agent-drafts.js';
 import { createChatHistory } from './chat-history.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
@@ -18,6 +20,9 @@ export interface Stores {
   contacts: ContactBook;
   conversations: ConversationStore;
   dedupe: InboundDedupe;
+  /** The extra cards of agents' drafts, and the pending lists of the web inbox. */
+  draftCards: DraftCards;
+  pendingDrafts: PendingDrafts;
   /** The web console's chats, per person. */
   chats: ChatHistory;
   /** Links committed audit events into the chain; flush it before closing the database. */
@@ -32,9 +37,11 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     drafts: createDraftStore(db, auditSealer, auditKey),
     deliveries: createDeliveryQueue(db, auditSealer, auditKey),
     audit: createAuditLog(db, auditSealer, auditKey),
-    contacts: createContactBook(db),
+    contacts: createContactBook(db, { key: auditKey, sealer: auditSealer }),
     conversations: createConversationStore(db),
     dedupe: createInboundDedupe(db),
+    draftCards: createDraftCards(db),
+    pendingDrafts: createPendingDrafts(db),
     chats: createChatHistory(db),
     auditSealer,
   };

@@ -1,15 +1,22 @@
 import { App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { Router } from 'express';
+import type { FrontEnd, FrontEndContext, HttpRoutes } from '../../app/front-end.js';
+import type { Card } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
-import type { Notifier } from '../../core/ports.js';
+import { decodeCardRef } from './card-ref.js';
 import { boltLogger } from './bolt-logger.js';
-import { CardUpdater, describe } from './card-updater.js';
+import { describe } from './slack-errors.js';
 import { registerActions } from './listeners/actions.js';
+import { tellPrivately } from './listeners/channel-refusal.js';
+import { postCardMessage } from './listeners/drafting.js';
+import { isPersonsMessage, parseChatEvent, type ChatEvent, type Envelope } from './listeners/events.js';
 import { registerCommand } from './listeners/command.js';
 import { registerEditModal } from './listeners/edit-modal.js';
 import { registerEvents } from './listeners/events.js';
 import type { ListenerDeps, SlackPorts } from './listeners/listener-deps.js';
 import { makeAllowCheck, makeNameResolver } from './people.js';
+import { renderCardMessage } from './render-card.js';
+import { postToResponseUrl } from './response-url.js';
 import { signatureOf } from './listeners/replay.js';
 import { rejectFutureTimestamps } from './timestamp-guard.js';
 
@@ -24,18 +31,31 @@ export interface SlackAdapterDeps extends SlackPorts {
   apiUrl?: string | undefined;
   /** SLACK_ALLOWED_USERS: user ids who may draft or click; unset or empty: everyone in the workspace. */
   allowedUsers?: string[] | undefined;
-  /** DEFAULT_PHONE_REGION, for `/send contacts add` numbers written without +. Default US. */
-  defaultRegion?: string | undefined;
 }
 
-export interface SlackAdapter {
-  /** HTTP mode: mount on the shared Express app (at `/`); it serves POST /slack/events. Null in Socket Mode. */
+/** A DM or mention event, with its envelope and the bot's own user id (whose mention is dropped). */
+export interface SlackInbound {
+  event: ChatEvent;
+  envelope: Envelope;
+  botUserId?: string | undefined;
+}
+
+export interface SlackAdapter extends FrontEnd<SlackInbound, ReturnType<typeof renderCardMessage>> {
+  /** HTTP mode: what `mount` adds (POST /slack/events). Null in Socket Mode. */
   router: Router | null;
-  /** Register with the NotifierRouter as `slack`: redraws a card when its draft changes. */
-  notifier: Notifier;
   /** Verifies the token (auth.test) and, in Socket Mode, connects. Call before traffic arrives. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The registry entry: a Slack front-end when SLACK_BOT_TOKEN is set. */
+export async function createSlackFrontEnd({ bot, logger, env }: FrontEndContext): Promise<SlackAdapter | null> {
+  if (!env.SLACK_BOT_TOKEN) return null;
+  return createSlackAdapter({
+    bot, logger, clock: { now: () => bot.now() },
+    botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN,
+    apiUrl: env.SLACK_API_URL, allowedUsers: env.SLACK_ALLOWED_USERS,
+  });
 }
 
 /** Slack's WebClient joins `slackApiUrl + method`, so the base must end with a slash. */
@@ -76,17 +96,11 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     deps.logger.error({ err: describe(error), code: (error as { code?: string }).code }, 'slack listener failed');
   });
 
-  const updater = new CardUpdater({ bot: deps.bot, client: app.client, clock: deps.clock, logger: deps.logger });
   const listenerDeps: ListenerDeps = {
     bot: deps.bot,
-    contacts: deps.contacts,
-    drafts: deps.drafts,
-    dedupe: deps.dedupe,
     clock: deps.clock,
     logger: deps.logger,
-    defaultRegion: deps.defaultRegion ?? 'US',
     client: app.client,
-    updater,
     isAllowed: makeAllowCheck(deps.allowedUsers),
     nameOf: makeNameResolver(app.client),
   };
@@ -121,8 +135,29 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
 
   let connected = false;
   return {
+    platform: 'slack',
+    description: socketMode ? 'Slack (Socket Mode)' : `Slack (POST ${SLACK_EVENTS_PATH})`,
     router,
-    notifier: updater,
+    parse: ({ event, envelope, botUserId }) => (isPersonsMessage(event) ? parseChatEvent(event, envelope, botUserId) : null),
+    render: (card: Card) => renderCardMessage(card),
+    async postCard(conversation, card) {
+      const ref = await postCardMessage(listenerDeps, conversation.chatId, conversation.threadId, renderCardMessage(card));
+      if (!ref) throw new Error('slack did not say where the card was posted');
+      return ref;
+    },
+    async editCard(ref, card) {
+      const where = decodeCardRef(ref);
+      if (!where) return false;
+      const message = renderCardMessage(card);
+      if (where.kind === 'response_url') return postToResponseUrl(where.url, { replace_original: true, ...message }, deps.logger);
+      await app.client.chat.update({ channel: where.channel, ts: where.ts, ...message });
+      return true;
+    },
+    replyPrivately: ({ actor, conversation }, sentence) =>
+      tellPrivately(listenerDeps, { user: actor.userId, channel: conversation.chatId, threadTs: conversation.threadId }, sentence),
+    mount(routes: HttpRoutes) {
+      if (router) routes.use(router);
+    },
     async start() {
       await ensureInitialized();
       if (!socketMode || connected) return;

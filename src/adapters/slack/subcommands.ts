@@ -2,14 +2,11 @@
  * The words after `/send` that are not a message: help, history, contacts.
  * Parsing is pure; running needs the bot and the contact book.
  */
+import { channelFromWord, describeContact } from '../../app/contacts.js';
 import type { RelayBot } from '../../app/relaybot.js';
-import { AppError } from '../../core/errors.js';
-import type { Clock, ContactBook } from '../../core/ports.js';
-import { CHANNEL_LABELS, CHANNELS, type Actor, type Channel } from '../../core/send-request.js';
-import { validateSendRequest } from '../../core/validation.js';
-import { displayRecipient } from '../../core/card.js';
-import { renderContacts, renderHistory } from './render-replies.js';
-import { escapeMrkdwn } from './slack-text.js';
+import type { Clock } from '../../core/ports.js';
+import type { Actor, ConversationRef } from '../../core/send-request.js';
+import { literalAnswer, renderContacts, renderHistory, type SlackAnswer } from './render-replies.js';
 
 export type Subcommand =
   | { kind: 'help' }
@@ -37,14 +34,6 @@ export function parseSubcommand(text: string): Subcommand | null {
   return { kind: 'contacts-usage' };
 }
 
-const ALIASES: Record<string, Channel> = { whatsapp: 'wa', telegram: 'tg', push: 'notify', mail: 'email', text: 'sms' };
-
-export function channelFromWord(word: string): Channel | null {
-  const w = word.toLowerCase();
-  if ((CHANNELS as readonly string[]).includes(w)) return w as Channel;
-  return ALIASES[w] ?? CHANNELS.find((c) => CHANNEL_LABELS[c].toLowerCase() === w) ?? null;
-}
-
 export const HELP_TEXT = [
   '*relaybot* sends SMS, WhatsApp, Telegram, email and push messages for you. Nothing goes out until you press *Send* on the draft.',
   '• `/send text +15551234567 the deploy is done` — draft an SMS',
@@ -59,40 +48,35 @@ const CONTACTS_USAGE = 'To save a contact: `/send contacts add NAME CHANNEL ADDR
 
 export interface SubcommandDeps {
   bot: RelayBot;
-  contacts: ContactBook;
   clock: Clock;
-  defaultRegion: string;
 }
 
-/** Run one subcommand; returns the mrkdwn answer (already escaped where it holds people's words). */
-export async function runSubcommand(deps: SubcommandDeps, sub: Subcommand, actor: Actor, scope: string): Promise<string> {
+/**
+ * Run one subcommand. The answer's `text` is mrkdwn (people's words escaped)
+ * for notifications; where it holds people's words it also has blocks that
+ * show them literally — mrkdwn cannot escape `*`, `_`, `~` or backticks.
+ */
+export async function runSubcommand(deps: SubcommandDeps, sub: Subcommand, actor: Actor, conversation: ConversationRef): Promise<SlackAnswer> {
   switch (sub.kind) {
     case 'help':
-      return HELP_TEXT;
+      return { text: HELP_TEXT };
     case 'history':
       return renderHistory(await deps.bot.history(actor, 10), deps.clock.now());
     case 'contacts':
-      return renderContacts(await deps.contacts.list(scope));
+      return renderContacts(await deps.bot.contacts.list(conversation));
     case 'contacts-usage':
-      return CONTACTS_USAGE;
+      return { text: CONTACTS_USAGE };
     case 'contacts-remove': {
-      const removed = await deps.contacts.remove(scope, sub.name);
+      const removed = await deps.bot.contacts.remove(actor, conversation, sub.name);
       return removed > 0
-        ? `Removed ${escapeMrkdwn(sub.name)} from the contact book.`
-        : `There is no contact called ${escapeMrkdwn(sub.name)} in this workspace's contact book.`;
+        ? literalAnswer([['Removed '], [sub.name], [' from the contact book.']])
+        : literalAnswer([["There is no contact called "], [sub.name], [" in this workspace's contact book."]]);
     }
     case 'contacts-add': {
-      const channel = channelFromWord(sub.channel);
-      if (!channel) return CONTACTS_USAGE;
-      try {
-        // The same normalisation a draft gets, so "+1 (555) 123-4567" is saved as +15551234567.
-        const { to } = validateSendRequest({ channel, to: sub.address, text: '-', subject: null }, deps.defaultRegion);
-        const saved = await deps.contacts.save(scope, sub.name, channel, to, deps.clock.now());
-        return `Saved *${escapeMrkdwn(saved.name)}*: ${CHANNEL_LABELS[channel]} ${escapeMrkdwn(displayRecipient(channel, to))}.`;
-      } catch (error) {
-        if (error instanceof AppError) return escapeMrkdwn(error.message);
-        throw error;
-      }
+      if (!channelFromWord(sub.channel)) return { text: CONTACTS_USAGE };
+      const saved = await deps.bot.contacts.save(actor, conversation, sub.name, sub.channel, sub.address);
+      if (!saved.ok) return literalAnswer([[saved.sentence]]);
+      return literalAnswer([['Saved '], [saved.contact.name, 'bold'], [`: ${describeContact(saved.contact)}.`]]);
     }
   }
 }

@@ -3,17 +3,15 @@ import { sequentialize } from '@grammyjs/runner';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, Composer, type Context, type NextFunction } from 'grammy';
 import { userMessage } from '../../core/errors.js';
-import { contactScope, conversationKey } from '../../app/conversation-keys.js';
 import { callsBot, repliesToBot, stripMention } from './addressing.js';
 import { handleButton } from './buttons.js';
 import { COMMANDS, helpText, historyText } from './commands.js';
 import { contactsCommand } from './contacts-command.js';
 import type { TelegramAdapterDeps } from './deps.js';
-import { EditPrompts } from './edit-prompts.js';
 import { escapeHtml } from './html.js';
 import { actorFromUser, conversationFromChat, isAllowedUser, notAllowedSentence } from './identity.js';
 import { onBotMembership } from './membership.js';
-import { handleEditReply, handleRequest } from './requests.js';
+import { handleEditReply, handleRequest, promptAt } from './requests.js';
 import { loggableError, scrubTokenFromErrors } from './safe-errors.js';
 import { say } from './say.js';
 
@@ -35,8 +33,6 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   bot.api.config.use(scrubTokenFromErrors(deps.token));
   bot.catch((error) => deps.logger.error({ err: loggableError(error), updateId: error.ctx.update.update_id }, 'telegram update failed'));
 
-  const prompts = new EditPrompts(deps.conversations, deps.clock);
-
   // Before the filter below, which lets only people's messages and presses through.
   bot.on('my_chat_member', (ctx) => onBotMembership(ctx, deps));
   bot.use(async (ctx, next) => {
@@ -45,7 +41,7 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
   // Telegram redelivers an update it thinks we missed; one update_id makes at most one draft.
   // A failure here propagates, so a webhook answers 500 and Telegram tries again later.
   bot.use(async (ctx, next) => {
-    if (await deps.dedupe.firstSeen('telegram', String(ctx.update.update_id), deps.clock.now())) await next();
+    if (await deps.bot.firstDelivery('telegram', String(ctx.update.update_id))) await next();
   });
   // One person's messages in one chat are handled in order (multi-turn answers); presses stay concurrent.
   bot.use(sequentialize((ctx: Context) => (ctx.message ? `${ctx.chat?.id}:${ctx.from?.id}` : undefined)));
@@ -55,7 +51,7 @@ export function createTelegramBot(deps: TelegramAdapterDeps): Bot {
     if (ctx.message) await say(ctx, escapeHtml(userMessage(error))).catch(() => undefined);
   });
   guarded.use(allowlist(deps));
-  guarded.use(handlers(deps, prompts));
+  guarded.use(handlers(deps));
   return bot;
 }
 
@@ -70,7 +66,7 @@ function allowlist(deps: TelegramAdapterDeps) {
   };
 }
 
-function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Context> {
+function handlers(deps: TelegramAdapterDeps): Composer<Context> {
   const c = new Composer<Context>();
   const actorOf = (ctx: Context) => actorFromUser(ctx.from!);
 
@@ -87,31 +83,28 @@ function handlers(deps: TelegramAdapterDeps, prompts: EditPrompts): Composer<Con
     await say(ctx, historyText(drafts, deps.clock.now()));
   });
   c.command('contacts', async (ctx) => {
-    const scope = contactScope(conversationFromChat(ctx.chat));
-    await say(ctx, await contactsCommand(deps.contacts, scope, ctx.match, deps.clock.now(), deps.defaultRegion ?? 'US'));
+    await say(ctx, await contactsCommand(deps.bot, actorOf(ctx), conversationFromChat(ctx.chat), ctx.match));
   });
   c.command('cancel', async (ctx) => {
-    const key = conversationKey(conversationFromChat(ctx.chat), actorOf(ctx));
-    const had = (await deps.conversations.get(key))?.pending;
-    await deps.conversations.clear(key);
+    const had = await deps.bot.conversations.dropRequest(actorOf(ctx), conversationFromChat(ctx.chat));
     await say(ctx, had ? 'Okay, I dropped the request we were working on. Nothing was sent.' : 'There was no request in progress to drop.');
   });
 
-  c.on('callback_query:data', (ctx) => handleButton(ctx, deps, prompts));
+  c.on('callback_query:data', (ctx) => handleButton(ctx, deps));
   c.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: 'This button is no longer valid.' }));
 
   c.on('message:text', async (ctx) => {
     const message = ctx.message;
     const repliedTo = message.reply_to_message;
     if (repliedTo?.from?.id === ctx.me.id) {
-      const target = await prompts.draftFor(ctx.chat.id, repliedTo.message_id);
-      if (target) return handleEditReply(ctx, deps, prompts, target, repliedTo.message_id, message.text);
+      const prompt = promptAt(ctx.chat.id, repliedTo.message_id);
+      const target = await deps.bot.conversations.editPromptFor(prompt);
+      if (target) return handleEditReply(ctx, deps, target, prompt, message.text);
     }
     // In a group, a reply to the bot is for it only while the person is answering its question:
     // "nice" under a card is chatter, not a request.
     if (!callsBot(message, ctx.me)) {
-      const key = conversationKey(conversationFromChat(ctx.chat), actorOf(ctx));
-      if (!repliesToBot(message, ctx.me) || !(await deps.conversations.get(key))?.pending) return;
+      if (!repliesToBot(message, ctx.me) || !(await deps.bot.conversations.hasRequestInProgress(actorOf(ctx), conversationFromChat(ctx.chat)))) return;
     }
     if (message.entities?.[0]?.type === 'bot_command' && message.entities[0].offset === 0) {
       await say(ctx, `I do not know that command. ${helpHint}`);

@@ -4,12 +4,11 @@ import { AppError, userMessage } from '../../core/errors.js';
 import { decodeCallback } from './callback-data.js';
 import type { TelegramCardRef } from './card-ref.js';
 import { formatCardRef } from './card-ref.js';
-import { syncCard } from './card-sync.js';
 import type { TelegramAdapterDeps } from './deps.js';
-import type { EditPrompts } from './edit-prompts.js';
 import { EDIT_PROMPT_HTML } from './edit-reply.js';
 import { escapeHtml, truncate } from './html.js';
 import { actorFromUser } from './identity.js';
+import { promptAt } from './requests.js';
 import { loggableError } from './safe-errors.js';
 
 /** Telegram shows at most 200 characters in a callback answer. */
@@ -20,7 +19,7 @@ const TOAST_LIMIT = 200;
  * spinner on the button stops, and refusals show as a toast), and the card is
  * brought to the draft's real state whatever happened.
  */
-export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prompts: EditPrompts): Promise<void> {
+export async function handleButton(ctx: Context, deps: TelegramAdapterDeps): Promise<void> {
   const query = ctx.callbackQuery!;
   let answered = false;
   const toast = async (text?: string, alert = false): Promise<void> => {
@@ -37,14 +36,15 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
     }
     const ref: TelegramCardRef = { chatId: message.chat.id, messageId: message.message_id };
     const actor = actorFromUser(query.from);
-    const load = (): Promise<Draft | null> => deps.bot.getDraft(parsed.draftId);
+    // This card, always redrawn (the press came from it, whatever this process drew before).
+    const at = { at: formatCardRef(ref.chatId, ref.messageId), force: true };
 
     // Refused or too late: say why, and make sure the card no longer offers what cannot be done.
     // A stale press (the card showed an older version) is told in the toast, and the card is redrawn at the new one.
     const refuse = async (error: unknown): Promise<void> => {
       if (!(error instanceof AppError)) throw error;
       await toast(error.message);
-      if (error.code !== 'denied:decider') await syncCard(ctx.api, ref, load, deps.clock);
+      if (error.code !== 'denied:decider') await deps.bot.cards.sync(parsed.draftId, at);
     };
 
     let decided: Draft;
@@ -66,11 +66,11 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
         await toast('Cancelled — nothing was sent.');
         break;
       case 'edit':
-        return await askForEdit(ctx, deps, prompts, ref, parsed.draftId, parsed.version, toast, refuse);
+        return await askForEdit(ctx, deps, ref, parsed.draftId, parsed.version, toast, refuse);
     }
     // The card may have been posted by a replica that died before storing where it is.
-    if (!decided.cardRef) await deps.drafts.setCardRef(decided.id, formatCardRef(ref.chatId, ref.messageId));
-    await syncCard(ctx.api, ref, load, deps.clock, decided);
+    if (!decided.cardRef) await deps.bot.cards.record(decided.id, at.at);
+    await deps.bot.cards.sync(decided, at);
   } catch (error) {
     deps.logger.error({ err: loggableError(error), callbackQueryId: query.id }, 'telegram button press failed');
     await toast(userMessage(error), true).catch(() => undefined);
@@ -87,7 +87,6 @@ export async function handleButton(ctx: Context, deps: TelegramAdapterDeps, prom
 async function askForEdit(
   ctx: Context,
   deps: TelegramAdapterDeps,
-  prompts: EditPrompts,
   ref: TelegramCardRef,
   draftId: string,
   seen: number | undefined,
@@ -111,5 +110,5 @@ async function askForEdit(
     reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true },
     reply_markup: { force_reply: true, selective: true, input_field_placeholder: 'New text, or to: … / subject: …' },
   });
-  await prompts.remember(ref.chatId, prompt.message_id, draftId, draft.version);
+  await deps.bot.conversations.rememberEditPrompt(promptAt(ref.chatId, prompt.message_id), draftId, draft.version);
 }

@@ -1,5 +1,5 @@
 /**
- * Where a card lives, stored through `DraftStore.setCardRef` so any replica
+ * Where a card lives, recorded through `RelayBot.cards.record` so any replica
  * (the delivery worker's, another webhook's) can edit it: `chatId:messageId`.
  */
 export interface TelegramCardRef {

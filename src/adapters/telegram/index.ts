@@ -1,22 +1,29 @@
 import { timingSafeEqual } from 'node:crypto';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import { webhookCallback, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Logger, Notifier } from '../../core/ports.js';
+import type { FrontEnd, FrontEndContext, HttpRoutes } from '../../app/front-end.js';
+import type { MessageInput } from '../../app/relaybot.js';
+import type { Card } from '../../core/card.js';
+import type { Logger } from '../../core/ports.js';
 import { COMMANDS, createTelegramBot } from './bot.js';
+import { formatCardRef, parseCardRef } from './card-ref.js';
+import { editCard } from './card-sync.js';
 import type { TelegramAdapterDeps } from './deps.js';
-import { createTelegramNotifier } from './notifier.js';
+import { escapeHtml } from './html.js';
+import { actorFromUser, conversationFromChat } from './identity.js';
+import { renderCard, type RenderedCard } from './render-card.js';
 import { loggableError } from './safe-errors.js';
 
 export type { TelegramAdapterDeps } from './deps.js';
 export { renderCard } from './render-card.js';
 
-export interface TelegramAdapter {
-  /** Webhook mode only (webhookSecret set): mount at POST /telegram/webhook after express.json(). */
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+export interface TelegramAdapter extends FrontEnd<Update, RenderedCard> {
+  /** Webhook mode only (webhookSecret set): what `mount` adds at POST /telegram/webhook, after a JSON parser. */
   webhook: RequestHandler | null;
-  /** Edits a draft's card when it changes; register it for platform 'telegram'. */
-  notifier: Notifier;
   /** Set the command menu; in polling mode (no webhookSecret) also drop any webhook and start @grammyjs/runner. */
   start(): Promise<void>;
   /** Stop polling and wait for updates in flight. */
@@ -69,9 +76,24 @@ function logPollingFailures(logger: Logger): Transformer {
   };
 }
 
+/** The registry entry: a Telegram front-end when TELEGRAM_BOT_TOKEN is set. */
+export async function createTelegramFrontEnd({ bot, logger, env }: FrontEndContext): Promise<TelegramAdapter | null> {
+  if (!env.TELEGRAM_BOT_TOKEN) return null;
+  return createTelegramAdapter({
+    bot, logger, clock: { now: () => bot.now() }, token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT,
+    allowedUsers: env.TELEGRAM_ALLOWED_USERS ?? [], webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+  });
+}
+
+/** A person's text message as the app's input (commands and button presses are the bot's own business). */
+function parseUpdate(update: Update): MessageInput | null {
+  const message = update.message;
+  if (!message?.from || message.from.is_bot || message.text === undefined) return null;
+  return { actor: actorFromUser(message.from), conversation: conversationFromChat(message.chat), text: message.text };
+}
+
 export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapter {
   const bot = createTelegramBot(deps);
-  const notifier = createTelegramNotifier(bot.api, deps.drafts, deps.clock, deps.logger);
   const secret = deps.webhookSecret;
   const webhook = secret
     ? guardWebhook(
@@ -85,8 +107,35 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   let runner: RunnerHandle | null = null;
 
   return {
+    platform: 'telegram',
+    description: secret ? `Telegram (POST ${TELEGRAM_WEBHOOK_PATH})` : 'Telegram (long polling)',
     webhook,
-    notifier,
+    parse: parseUpdate,
+    render: (card: Card) => renderCard(card),
+    async postCard(conversation, card) {
+      const rendered = renderCard(card);
+      const sent = await bot.api.sendMessage(conversation.chatId, rendered.text, { parse_mode: 'HTML', reply_markup: rendered.reply_markup });
+      return formatCardRef(sent.chat.id, sent.message_id);
+    },
+    async editCard(ref, card) {
+      const where = parseCardRef(ref);
+      if (!where) return false;
+      try {
+        await editCard(bot.api, where, card);
+      } catch (error) {
+        // The caller (delivery worker, sweeper) logs what we throw: a safe sentence, never grammY's error object (it names the token).
+        const why = loggableError(error);
+        throw new Error(`could not update the Telegram card ${ref}: ${String(why.description ?? why.message ?? why.type)}`);
+      }
+      return true;
+    },
+    async replyPrivately({ actor }, sentence) {
+      // A private chat with the person (its id is theirs): only they see it.
+      return bot.api.sendMessage(actor.userId, escapeHtml(sentence), { parse_mode: 'HTML' }).then(() => true, () => false);
+    },
+    mount(routes: HttpRoutes) {
+      if (webhook) routes.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: '1mb' }), webhook);
+    },
     async start() {
       await bot.init();
       await bot.api.setMyCommands([...COMMANDS]);

@@ -1,11 +1,9 @@
 import { GrammyError, type Context } from 'grammy';
+import type { PromptRef } from '../../app/conversations.js';
 import { AppError } from '../../core/errors.js';
-import type { Draft, DraftPatch } from '../../core/draft.js';
-import { contactScope } from '../../app/conversation-keys.js';
-import { formatCardRef, parseCardRef } from './card-ref.js';
-import { syncCard } from './card-sync.js';
+import type { Draft } from '../../core/draft.js';
+import { formatCardRef } from './card-ref.js';
 import type { TelegramAdapterDeps } from './deps.js';
-import type { EditPrompts } from './edit-prompts.js';
 import { parseEditReply } from './edit-reply.js';
 import { escapeHtml } from './html.js';
 import { actorFromUser, conversationFromChat } from './identity.js';
@@ -35,7 +33,7 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
     await withdrawUnshown(ctx, deps, reply.draft, error);
     return;
   }
-  await deps.drafts.setCardRef(reply.draft.id, formatCardRef(sent.chat.id, sent.message_id));
+  await deps.bot.cards.record(reply.draft.id, formatCardRef(sent.chat.id, sent.message_id));
 }
 
 const WITHDRAWN =
@@ -56,50 +54,38 @@ async function withdrawUnshown(ctx: Context, deps: TelegramAdapterDeps, draft: D
   setTimeout(() => void say(ctx, WITHDRAWN).catch(() => undefined), retryAfter * 1000 + 500).unref();
 }
 
-/** A contact's name in `to:` means that contact, on its own channel. */
-async function resolveContact(deps: TelegramAdapterDeps, scope: string, patch: DraftPatch): Promise<DraftPatch> {
-  if (!patch.to || /[@+\d]/.test(patch.to.charAt(0))) return patch;
-  const found = await deps.contacts.find(scope, patch.to);
-  if (found.length !== 1) return patch;
-  return { ...patch, to: found[0]!.address, channel: found[0]!.channel };
-}
+/** Where an Edit prompt is, as the app keeps it. */
+export const promptAt = (chatId: number, messageId: number): PromptRef => ({ platform: 'telegram', chatId, messageId });
 
 /**
  * A reply to an Edit prompt: change the draft — the version the prompt was
- * about — update its card, and say so (or why not).
+ * about — update its card, and say so (or why not). A contact's name in `to:`
+ * is resolved by the app, as on every front-end.
  */
 export async function handleEditReply(
   ctx: Context,
   deps: TelegramAdapterDeps,
-  prompts: EditPrompts,
   target: { draftId: string; version?: number },
-  promptMessageId: number,
+  prompt: PromptRef,
   text: string,
 ): Promise<void> {
-  const chat = ctx.chat!;
   const { draftId } = target;
-  const patch = await resolveContact(deps, contactScope(conversationFromChat(chat)), parseEditReply(text));
   let edited;
   try {
-    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), patch, target.version);
+    edited = await deps.bot.edit(draftId, actorFromUser(ctx.from!), parseEditReply(text), target.version);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // A decided, expired or since-changed draft can never be edited through this prompt again: stop treating replies to it as edits.
     if (['conflict:draft', 'conflict:version', 'expired:draft', 'not_found:draft'].includes(error.code)) {
-      await prompts.forget(chat.id, promptMessageId);
+      await deps.bot.conversations.forgetEditPrompt(prompt);
     }
-    if (error.code === 'conflict:version') {
-      // Show the version that is there now, so the person edits (or approves) that one.
-      const current = await deps.bot.getDraft(draftId);
-      const ref = parseCardRef(current?.cardRef ?? null);
-      if (ref && current) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, current);
-    }
+    // Show the version that is there now, so the person edits (or approves) that one.
+    if (error.code === 'conflict:version') await deps.bot.cards.sync(draftId, { force: true });
     await say(ctx, escapeHtml(error.message));
     return;
   }
   // The prompt stays: another reply to it edits again — the version this reply made — until the draft is decided.
-  await prompts.remember(chat.id, promptMessageId, draftId, edited.version);
-  const ref = parseCardRef(edited.cardRef);
-  if (ref) await syncCard(ctx.api, ref, () => deps.bot.getDraft(draftId), deps.clock, edited);
+  await deps.bot.conversations.rememberEditPrompt(prompt, draftId, edited.version);
+  await deps.bot.cards.sync(edited, { force: true });
   await say(ctx, 'Draft updated — check the card above and press <b>Send</b> when it is right.');
 }

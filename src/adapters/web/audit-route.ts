@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { describeAuditEntry } from '../../core/audit-story.js';
 import { z } from 'zod';
-import type { AuditLog } from '../../core/ports.js';
+import type { RelayBot } from '../../app/relaybot.js';
 import { storable } from '../../core/storable-text.js';
 import { auditCsv } from './audit-csv.js';
 import { badRequest, describeZodError } from './http-errors.js';
@@ -47,21 +47,21 @@ function auditFilter(req: Request, res: Response): z.infer<typeof auditQuerySche
 }
 
 /** `GET /api/audit?draftId=&actor=&since=&until=&limit=` → `{entries}`, newest first, each with `says` (the entry in plain words). */
-export function auditRoute(audit: AuditLog): RequestHandler {
+export function auditRoute(bot: Pick<RelayBot, 'auditEntries'>): RequestHandler {
   return async (req, res) => {
     const filter = auditFilter(req, res);
     if (!filter) return;
-    const entries = await audit.list(filter);
+    const entries = await bot.auditEntries(filter);
     res.json({ entries: entries.map((e) => ({ ...e, says: describeAuditEntry(e) })) });
   };
 }
 
 /** `GET /api/audit.csv` with the same filters: a download for a spreadsheet, times in UTC. */
-export function auditCsvRoute(audit: AuditLog): RequestHandler {
+export function auditCsvRoute(bot: Pick<RelayBot, 'auditEntries'>): RequestHandler {
   return async (req, res) => {
     const filter = auditFilter(req, res);
     if (!filter) return;
-    const entries = await audit.list(filter);
+    const entries = await bot.auditEntries(filter);
     res.type('text/csv; charset=utf-8').attachment('relaybot-audit.csv').send(auditCsv(entries));
   };
 }
@@ -71,8 +71,8 @@ export function auditCsvRoute(audit: AuditLog): RequestHandler {
  * link, hash and MAC from entry 1) → `{ok, count, head}` or `{ok: false,
  * brokenSeq, reason}`. It walks the whole chain, so the console asks on demand.
  */
-export function auditVerifyRoute(audit: AuditLog): RequestHandler {
+export function auditVerifyRoute(bot: Pick<RelayBot, 'verifyAudit'>): RequestHandler {
   return async (_req, res) => {
-    res.json(await audit.verify());
+    res.json(await bot.verifyAudit());
   };
 }

@@ -5,8 +5,10 @@ import { userMessage } from '../../core/errors.js';
 import { storable } from '../../core/storable-text.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { AgentReply, RelayBot } from '../../app/relaybot.js';
-import type { ChatHistory } from '../../core/chat-history.js';
-import { recordExchange } from './chat-record.js';
+import type { ConsoleChats } from '../../app/console-chats.js';
+import type { Draft } from '../../core/draft.js';
+import type { Actor } from '../../core/send-request.js';
+import { answerApprovals, approvalResponses, draftToolChunks } from './chat-approvals.js';
 import { draftData } from './draft-view.js';
 import { badRequest, describeZodError } from './http-errors.js';
 import { UIMessageStreamWriter } from './ui-message-stream.js';
@@ -32,6 +34,10 @@ export const chatBodySchema = z.looseObject({
     .min(1, 'at least one message is needed')
     .max(500, 'too many messages (at most 500)'),
   userId: storable(z.string().trim().min(1, 'must not be empty').max(200)).optional(),
+  /** Stream drafts as `send_message` tool calls needing approval (default). AI SDK 5 clients set false: their parser rejects `tool-approval-request`. */
+  toolApproval: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Set by the AI SDK: `regenerate-message` asks again for an answer already given. */
+  trigger: z.string().max(100).optional(),
 });
 export type ChatBody = z.infer<typeof chatBodySchema>;
 
@@ -64,7 +70,7 @@ export interface ChatRouteDeps {
   /** Longest a chat request may take, ms. */
   timeoutMs: number;
   /** Where the console's chats are kept (each exchange is recorded); none: not kept. */
-  chats?: ChatHistory | undefined;
+  chats?: Pick<ConsoleChats, 'record'> | undefined;
 }
 
 /** `POST /api/chat`: one message in, an SSE stream of the agent's answer (and its draft) out. */
@@ -77,6 +83,26 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
     const parsed = chatBodySchema.safeParse(req.body);
     if (!parsed.success) {
       badRequest(res, describeZodError(parsed.error));
+      return;
+    }
+    const actor = { platform: 'web' as const, userId: parsed.data.userId ?? DEFAULT_WEB_USER };
+    const responses = approvalResponses(parsed.data);
+    const last = parsed.data.messages.at(-1)!;
+    if (responses.length > 0) {
+      // The client answered tool approvals: decide them, stream the outcomes, draft nothing new.
+      const stream = new UIMessageStreamWriter(res);
+      stream.open();
+      // The same message id: the client appends the outcomes to the assistant message that asked.
+      stream.write({ type: 'start', messageId: last.id ?? `msg-${randomUUID()}` });
+      stream.startHeartbeat(HEARTBEAT_MS);
+      try {
+        await answerApprovals({ bot: deps.bot, clock: deps.clock, waitMs: deps.timeoutMs }, stream, responses, actor);
+      } catch (error) {
+        deps.logger.error({ err: error, chatId: parsed.data.id }, 'chat approval failed');
+        stream.write({ type: 'error', errorText: userMessage(error) });
+      }
+      stream.write({ type: 'finish' });
+      stream.end();
       return;
     }
     const text = lastUserText(parsed.data);
@@ -96,14 +122,14 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
     let reply: AgentReply;
     const who = { userId: parsed.data.userId ?? DEFAULT_WEB_USER, chatId: parsed.data.id, asked: text };
     try {
-      reply = await withTimeout(
-        deps.bot.handleMessage({
-          actor: { platform: 'web', userId: parsed.data.userId ?? DEFAULT_WEB_USER },
-          conversation: { platform: 'web', chatId: parsed.data.id },
-          text,
-        }),
-        deps.timeoutMs,
-      );
+      // Asked again for an answer already given (the last message is the assistant's, or regenerate()):
+      // show the draft that answer made, never a second one for the same request.
+      const repeat = last.role === 'assistant' || parsed.data.trigger === 'regenerate-message' ? await pendingDraftOf(deps.bot, actor, parsed.data.id, deps.clock.now()) : undefined;
+      reply = repeat
+        ? { text: 'This request already has a draft; here it is again. Nothing goes out before it is approved.', draft: repeat }
+        : last.role === 'assistant'
+          ? { text: 'Nothing new to do here; ask for another message if you need one.', draft: null }
+          : await withTimeout(deps.bot.handleMessage({ actor, conversation: { platform: 'web', chatId: parsed.data.id }, text }), deps.timeoutMs);
     } catch (error) {
       const timedOut = error instanceof ChatTimeout;
       if (timedOut) deps.logger.warn({ chatId: parsed.data.id, timeoutMs: deps.timeoutMs }, 'chat request timed out');
@@ -112,16 +138,25 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
       const errorText = timedOut
         ? `That took too long (over ${seconds} s), so I stopped; nothing was sent. Please try again.`
         : userMessage(error);
-      await recordExchange(deps.chats, deps.clock, deps.logger, { ...who, answered: errorText });
+      await deps.chats?.record({ ...who, answered: errorText });
       stream.write({ type: 'error', errorText });
       stream.end();
       return;
     }
 
-    await recordExchange(deps.chats, deps.clock, deps.logger, { ...who, answered: reply.text, draftId: reply.draft?.id });
+    await deps.chats?.record({ ...who, answered: reply.text, draftId: reply.draft?.id });
     stream.text(`text-${randomUUID()}`, reply.text);
-    if (reply.draft) stream.write({ type: 'data-draft', id: reply.draft.id, data: draftData(reply.draft, deps.clock.now()) });
+    if (reply.draft) {
+      stream.write({ type: 'data-draft', id: reply.draft.id, data: draftData(reply.draft, deps.clock.now()) });
+      if (parsed.data.toolApproval !== false) for (const chunk of draftToolChunks(reply.draft)) stream.write(chunk);
+    }
     stream.write({ type: 'finish' });
     stream.end();
   };
+}
+
+/** The person's latest draft in this chat that still waits for a decision, if any. */
+async function pendingDraftOf(bot: RelayBot, actor: Actor, chatId: string, now: Date): Promise<Draft | undefined> {
+  const recent = await bot.history(actor, 5);
+  return recent.find((d) => d.conversation.platform === 'web' && d.conversation.chatId === chatId && d.status === 'pending' && d.expiresAt > now);
 }

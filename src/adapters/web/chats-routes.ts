@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { ChatHistory } from '../../core/chat-history.js';
+import type { ConsoleChats } from '../../app/console-chats.js';
 import { storable } from '../../core/storable-text.js';
 import { DEFAULT_WEB_USER } from './chat-route.js';
 import { badRequest, describeZodError } from './http-errors.js';
@@ -26,7 +26,7 @@ const iso = (d: Date) => d.toISOString();
  * `GET /api/chats/:id?after=` (one chat's messages after seq `after`), for
  * the console's sidebar, reloads and second tabs.
  */
-export function chatsRoutes(chats: ChatHistory): Router {
+export function chatsRoutes(chats: Pick<ConsoleChats, 'list' | 'get'>): Router {
   const router = Router();
 
   router.get('/api/chats', async (req, res) => {

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AppError } from '../../core/errors.js';
-import type { AuditLog, Clock, Logger } from '../../core/ports.js';
-import type { ChatHistory } from '../../core/chat-history.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import type { ConsoleChats } from '../../app/console-chats.js';
 import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
@@ -17,7 +17,6 @@ import { requestMetrics } from './request-metrics.js';
 
 export interface WebAppDeps {
   bot: RelayBot;
-  audit: AuditLog;
   metrics: PrometheusMetrics;
   logger: Logger;
   /** WEB_API_TOKEN: when set, `/api/*` needs `Authorization: Bearer <token>`. */
@@ -28,15 +27,19 @@ export interface WebAppDeps {
   /** Longest a `/api/chat` request may take, ms. Default 60 000. */
   chatTimeoutMs?: number | undefined;
   /**
-   * Mount more routes on the same app (Bolt's ExpressReceiver router,
-   * grammY's webhook). Called after the built-in routes and before the final
+   * Mount more routes on the same app (the front-ends' `mount`: Bolt's
+   * ExpressReceiver router, grammY's webhook). Called after the built-in routes and before the final
    * 404 and error handlers, so errors there also get the no-stack-trace answer.
    */
   mount?: ((app: express.Express) => void) | undefined;
+  /** `/mcp` (agents over MCP), with its own auth: AGENT_TOKENS, not WEB_API_TOKEN. */
+  mcp?: express.Router | undefined;
+  /** Extra `/api/*` routes (the pending-approvals inbox), behind the same token as the rest of `/api`. */
+  apiRoutes?: express.Router | undefined;
   /** What `/healthz` reports; default: healthy for the app's whole life. */
   health?: Health | undefined;
   /** The console's chats (`/api/chats`, recorded by `/api/chat`); none: chats are not kept. */
-  chats?: ChatHistory | undefined;
+  chats?: ConsoleChats | undefined;
   /** What each draft view adds about the recipient (contact name, SMS segments, dry run). */
   previews?: DraftPreviewer | undefined;
 }
@@ -107,20 +110,26 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  if (deps.mcp) app.use(deps.mcp);
+
   app.use('/api', bearerAuth(deps.apiToken), express.json({ limit: '100kb' }), (_req, res, next) => {
     res.set('cache-control', 'no-store');
     next();
   });
-  app.post('/api/chat', chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000, chats: deps.chats }));
+  const chat = chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000, chats: deps.chats });
+  app.post('/api/chat', chat);
+  // The same route under the path AI SDK examples use.
+  app.post('/api/chat/build', chat);
   app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock, previews: deps.previews }));
-  app.get('/api/audit', auditRoute(deps.audit));
-  app.get('/api/audit.csv', auditCsvRoute(deps.audit));
-  app.get('/api/audit/verify', auditVerifyRoute(deps.audit));
+  app.get('/api/audit', auditRoute(deps.bot));
+  app.get('/api/audit.csv', auditCsvRoute(deps.bot));
+  app.get('/api/audit/verify', auditVerifyRoute(deps.bot));
   if (deps.chats) app.use(chatsRoutes(deps.chats));
   // What the console shows in its header: whether approving really sends.
   app.get('/api/status', (_req, res) => {
     res.json({ dryRun: deps.previews?.dryRun ?? false, approval: deps.bot.policy.approval.mode });
   });
+  if (deps.apiRoutes) app.use(deps.apiRoutes);
   app.use('/api', apiNotFound);
 
   app.use(

@@ -12,6 +12,11 @@ export type UIMessageChunk =
   | { type: 'text-delta'; id: string; delta: string }
   | { type: 'text-end'; id: string }
   | { type: 'data-draft'; id: string; data: DraftData }
+  // A draft as an AI SDK tool call needing approval, and its outcome (chat-approvals.ts).
+  | { type: 'tool-input-available'; toolCallId: string; toolName: string; input: unknown }
+  | { type: 'tool-approval-request'; approvalId: string; toolCallId: string }
+  | { type: 'tool-output-available'; toolCallId: string; output: unknown }
+  | { type: 'tool-output-error'; toolCallId: string; errorText: string }
   | { type: 'error'; errorText: string }
   | { type: 'finish' };
 

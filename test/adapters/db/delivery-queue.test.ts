@@ -20,7 +20,7 @@ describe.each(testDatabaseTargets())('DeliveryQueue on $name', (target) => {
   afterAll(() => database?.drop());
   // Every test starts with an empty outbox (the audit log is append-only and simply grows).
   beforeEach(async () => {
-    await database.db.execute(sql`truncate deliveries, drafts`);
+    await database.db.execute(sql`truncate deliveries, draft_cards, drafts`);
   });
 
   async function confirmed(): Promise<Draft> {

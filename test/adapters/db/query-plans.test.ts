@@ -27,7 +27,7 @@ const postgres = testDatabaseTargets().find((t) => t.name === 'postgres');
 if (!postgres) console.log('query-plans: skipped — set TEST_DATABASE_URL to check the plans on PostgreSQL');
 
 /** Tables that grow with traffic: none may be read whole by a hot statement. */
-const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'chats', 'chat_messages'];
+const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'draft_cards', 'chats', 'chat_messages'];
 
 interface Recorded {
   step: string;
@@ -98,6 +98,11 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     await as('fail', () => deliveries.fail(b, 'The relay refused the number.', now, event('draft.failed')));
     await as('retry', () => deliveries.retryAt(c, later(60_000), 'relay answered 503', event('relay.attempt')));
     await as('release', () => deliveries.release(d));
+    await as('agent card add', () => stores.draftCards.add(e, 'slack|msg:C1:1700000000.000200', now));
+    await as('agent card list', () => stores.draftCards.list(e));
+    await as('inbox: own pending', () => stores.pendingDrafts.ofRequester(ada, now, 100));
+    await as('inbox: agents\' pending', () => stores.pendingDrafts.ofAgents(now, 100));
+    await as('inbox: all pending (four-eyes)', () => stores.pendingDrafts.all(now, 100));
     await as('pending in a chat (bot removed)', () => drafts.listPendingInChat('slack', 'CHIST', now));
     await as('expiry sweep', () => drafts.expireDue(later(60 * 60_000), 100));
     await as('sealer batch', () => auditSealer.flush());
@@ -115,11 +120,13 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     // audit_pending is empty between bursts; fill it as a burst would, so its plans are the ones that matter.
     await database.client.query(`insert into audit_pending (at, action, draft_id, details)
       select now(), 'draft.seeded', 'hist-' || g, '{}'::jsonb from generate_series(1, 20000) g`);
+    // Agents' drafts have a card or two each: give every seeded draft one, as a history of agent requests would.
+    await database.client.query(`insert into draft_cards (draft_id, ref, created_at) select id, 'slack|msg:CHIST:' || id, now() from drafts on conflict do nothing`);
     await database.client.query('analyze');
 
     const hot = recorded.filter((r) => r.step && !/^\s*(begin|commit|rollback)\b/i.test(r.text));
     // Every step ran at least one statement (a recording that missed one would check nothing).
-    expect(new Set(hot.map((s) => s.step)).size).toBe(27);
+    expect(new Set(hot.map((s) => s.step)).size).toBe(32);
     const statements = unique(hot);
     const scans: string[] = [];
     for (const statement of statements) {

@@ -157,7 +157,7 @@ describe('Slack: request authenticity', () => {
   it('fails start() with one clear line when Slack refuses the bot token', async () => {
     bed.slack.failNext('auth.test', 'invalid_auth');
     const adapter = createSlackAdapter({
-      bot: bed.app.bot, drafts: bed.app.stores.drafts, contacts: bed.app.stores.contacts, dedupe: bed.app.stores.dedupe,
+      bot: bed.app.bot,
       clock: bed.clock, logger: silentLogger, botToken: 'xoxb-revoked', signingSecret: 'x', apiUrl: bed.slack.apiUrl,
     });
     await expect(adapter.start()).rejects.toThrow('SLACK_BOT_TOKEN: Slack did not accept it (slack api: invalid_auth).');
@@ -295,6 +295,8 @@ describe('Slack: conversations, help, history, contacts', () => {
     await postSlack(bed.baseUrl, slashCommand({ text: 'contacts add Night desk sms +1 (555) 987-6543', responseUrl: addUrl, ...alice }));
     await vi.waitFor(() => expect(bed.slack.responsesTo(addUrl)[0]?.body.text).toBe('Saved *Night desk*: SMS +1 555 987 6543.'));
     expect(await bed.app.stores.contacts.find('slack:T0RELAY01', 'night desk')).toMatchObject([{ channel: 'sms', address: '+15559876543' }]);
+    const audited = (await bed.app.stores.audit.list({ actor: `slack:${alice.user}` })).filter((e) => e.action === 'contact.saved');
+    expect(audited[0]?.details).toMatchObject({ scope: 'slack:T0RELAY01', name: 'Night desk', channel: 'sms', address: '+15559876543' });
     const listUrl = bed.slack.responseUrl(`list-${alice.user}`);
     await postSlack(bed.baseUrl, slashCommand({ text: 'contacts', responseUrl: listUrl, ...alice }));
     await vi.waitFor(() => expect(bed.slack.responsesTo(listUrl)[0]?.body.text).toContain('*Night desk* — SMS +1 555 987 6543'));

@@ -31,9 +31,6 @@ beforeAll(async () => {
   });
   adapter = createSlackAdapter({
     bot: app.bot,
-    drafts: app.stores.drafts,
-    contacts: app.stores.contacts,
-    dedupe: app.stores.dedupe,
     clock: app.clock,
     logger: silentLogger,
     botToken: 'xoxb-test-token',
@@ -41,7 +38,7 @@ beforeAll(async () => {
     appToken: APP_TOKEN,
     apiUrl: slack.apiUrl,
   });
-  app.notifier.register('slack', adapter.notifier);
+  app.notifier.attach(adapter);
   await adapter.start();
 });
 afterAll(async () => {

@@ -88,9 +88,6 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
   const mountAdapter = async (overrides: Partial<SlackAdapterDeps>, start = true) => {
     const adapter = createSlackAdapter({
       bot: app.bot,
-      drafts: app.stores.drafts,
-      contacts: app.stores.contacts,
-      dedupe: app.stores.dedupe,
       clock,
       logger: silentLogger,
       botToken: 'xoxb-test-token',
@@ -101,8 +98,7 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
     if (start) await adapter.start();
     const web = createWebApp({
       bot: app.bot,
-      audit: app.stores.audit,
-      metrics: createPrometheusMetrics({ processMetrics: false }),
+            metrics: createPrometheusMetrics({ processMetrics: false }),
       logger: silentLogger,
       host: '127.0.0.1',
       clock,
@@ -115,7 +111,7 @@ export async function startSlackTestBed(options: { policy?: Record<string, unkno
   };
 
   const main = await mountAdapter({});
-  app.notifier.register('slack', main.adapter.notifier);
+  app.notifier.attach(main.adapter);
 
   return {
     app,

@@ -28,8 +28,8 @@ describe('replies', () => {
   const now = new Date('2025-03-01T13:00:00Z');
 
   it('history lists each message with its outcome, people\'s words escaped', () => {
-    const text = renderHistory([
-      makeDraft({ status: 'sent', text: 'deploy <!channel> done' }),
+    const { text, blocks } = renderHistory([
+      makeDraft({ status: 'sent', text: 'deploy <!channel> *now* done' }),
       makeDraft({ status: 'failed', failureReason: 'The relay refused: Unknown channel' }),
       makeDraft({ status: 'pending' }),
     ], now);
@@ -37,17 +37,22 @@ describe('replies', () => {
     expect(text).toContain('✅ sent');
     expect(text).toContain('❌ failed: The relay refused: Unknown channel');
     expect(text).toContain('⌛ expired'); // pending but past its expiry
-    expect(text).toContain('deploy &lt;!channel&gt; done');
+    expect(text).toContain('deploy &lt;!channel&gt; *now* done');
     expect(text).not.toContain('<!channel>');
+    // What Slack shows is rich_text: the words exactly as written, never formatting.
+    expect(JSON.stringify(blocks)).toContain('deploy <!channel> *now* done');
+    expect(blocks?.[0]?.type).toBe('rich_text');
   });
 
   it('says so when there is nothing yet', () => {
-    expect(renderHistory([], now)).toMatch(/not asked me to send anything/);
-    expect(renderContacts([])).toMatch(/contact book is empty/);
+    expect(renderHistory([], now).text).toMatch(/not asked me to send anything/);
+    expect(renderContacts([]).text).toMatch(/contact book is empty/);
   });
 
   it('lists contacts with channel and readable address', () => {
-    const text = renderContacts([{ scope: 'slack:T1', name: 'Alice', channel: 'sms', address: '+15551234567', createdAt: now }]);
+    const { text, blocks } = renderContacts([{ scope: 'slack:T1', name: 'Alice', channel: 'sms', address: '+15551234567', createdAt: now }]);
     expect(text).toContain('*Alice* — SMS +1 555 123 4567');
+    expect(blocks?.[0]).toMatchObject({ type: 'rich_text' });
+    expect(JSON.stringify(blocks)).toContain('{"type":"text","text":"Alice","style":{"bold":true}}');
   });
 });

@@ -34,6 +34,17 @@ describe('private chat', () => {
     expect(card.text).not.toContain('Dry run');
   });
 
+  it('keeps the preview when the card is redrawn after an edit (one card-sync path for every redraw)', async () => {
+    const alice = member();
+    await handle(privateText(alice, 'save Dave as +15551112222'));
+    const card = await requestCard(alice, 'text dave running late 🙂');
+    await handle(press(alice, card, 'Edit'));
+    await handle(replyTo(alice, lastIn(alice.id), 'on my way'));
+    expect(current(card).text).toContain('on my way');
+    expect(current(card).text).toContain('To: Dave · +1 555 111 2222');
+    expect(current(card).text).toContain('1 SMS segment · GSM-7 · 9 characters');
+  });
+
   it('relays exactly once when Send is pressed twice at the same moment, and the card ends on Sent', async () => {
     const alice = member();
     const card = await requestCard(alice);
@@ -262,6 +273,14 @@ describe('commands', () => {
     expect(lastIn(alice.id).text).toContain('not a valid phone number');
     await handle(privateText(alice, '/contacts'));
     expect(lastIn(alice.id).text).toBe('Contacts here:\n• Ops Team — Email ops@example.com');
+
+    await handle(privateText(alice, '/contacts add *boss* sms +15550001111'));
+    expect(lastIn(alice.id).text).toBe('A contact name is 1–40 letters, digits, spaces, dots, dashes or apostrophes.');
+    await handle(privateText(alice, '/contacts remove ops team'));
+    expect(lastIn(alice.id).text).toBe('Removed ops team.');
+    const audited = await bed.app.stores.audit.list({ actor: `telegram:${alice.id}` });
+    expect(audited.map((e) => e.action)).toEqual(['contact.removed', 'contact.saved']);
+    expect(audited[1]?.details).toMatchObject({ scope: `telegram:${alice.id}`, name: 'Ops Team', channel: 'email', address: 'ops@example.com' });
   });
 
   it('/cancel drops a half-finished request', async () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loggableError, scrubTokenFromErrors } from '../../../src/adapters/telegram/safe-errors.js';
 import type { RelayBot } from '../../../src/app/relaybot.js';
 import { createTelegramAdapter } from '../../../src/adapters/telegram/index.js';
+import { buildCard } from '../../../src/core/card.js';
 import type { Draft } from '../../../src/core/draft.js';
-import type { ConversationStore, ContactBook, DraftStore, InboundDedupe } from '../../../src/core/ports.js';
 import { startFakeTelegramApi } from '../../fakes/telegram-api.js';
 
 const token = '987654321:SECRET-token-that-must-never-be-logged';
@@ -17,7 +17,7 @@ const draft = {
 } as Draft;
 
 describe('the bot token stays out of errors and logs', () => {
-  it('when Telegram cannot be reached, what the notifier throws (and the delivery worker logs) never contains the token', async () => {
+  it('when Telegram cannot be reached, what editing a card throws (and the delivery worker logs) never contains the token', async () => {
     // A Bot API root nobody listens on: every call fails with a network error that names the URL.
     const fake = await startFakeTelegramApi({ token });
     const apiRoot = fake.apiRoot;
@@ -25,12 +25,11 @@ describe('the bot token stays out of errors and logs', () => {
     const logged: unknown[] = [];
     const record = (obj: object, msg?: string) => logged.push({ obj, msg });
     const adapter = createTelegramAdapter({
-      bot: {} as RelayBot, drafts: { get: async () => draft } as unknown as DraftStore, contacts: {} as ContactBook,
-      conversations: {} as ConversationStore, dedupe: {} as InboundDedupe, clock: { now: () => now },
+      bot: {} as RelayBot, clock: { now: () => now },
       logger: { info: record, warn: record, error: record }, token, apiRoot, allowedUsers: [],
     });
 
-    const failure = await adapter.notifier.draftChanged(draft).then(() => null, (error: Error) => error);
+    const failure = await adapter.editCard(draft.cardRef!, buildCard(draft, now)).then(() => null, (error: Error) => error);
     expect(failure?.message).toMatch(/could not update the Telegram card 1:1001/);
     const everything = JSON.stringify({ failure: failure?.message, cause: String(failure?.cause), logged });
     expect(everything).not.toContain('SECRET-token');

@@ -65,13 +65,12 @@ export function useTelegramTestBed(options: TelegramTestBedOptions = {}): Telegr
       policy: options.policy,
     });
     adapter = createTelegramAdapter({
-      bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, conversations: app.stores.conversations,
-      dedupe: app.stores.dedupe, clock: app.clock, logger, token: tg.token, apiRoot: tg.apiRoot,
+      bot: app.bot, clock: app.clock, logger, token: tg.token, apiRoot: tg.apiRoot,
       allowedUsers: allowed,
       // Telegram's real limits (1 message a second per chat) would only slow the suite; the throttler stays installed.
       throttle: { global: {}, group: {}, out: {} },
     });
-    app.notifier.register('telegram', adapter.notifier);
+    app.notifier.attach(adapter);
   });
   afterAll(async () => {
     await app?.close();

@@ -26,8 +26,7 @@ const member = (): Person => {
 const draftsOf = (p: Person) => app.bot.history({ platform: 'telegram', userId: String(p.id) }, 5);
 
 const adapterDeps = (over: Partial<TelegramAdapterDeps> = {}): TelegramAdapterDeps => ({
-  bot: app.bot, drafts: app.stores.drafts, contacts: app.stores.contacts, conversations: app.stores.conversations,
-  dedupe: app.stores.dedupe, clock: app.clock, logger: silentLogger, token: tg.token, apiRoot: tg.apiRoot,
+  bot: app.bot, clock: app.clock, logger: silentLogger, token: tg.token, apiRoot: tg.apiRoot,
   allowedUsers: allowed, throttle: { global: {}, group: {}, out: {} }, ...over,
 });
 

@@ -26,7 +26,7 @@ describe('POST /api/chat', () => {
 
     const events = await readEvents(res);
     const parts = events.filter((e): e is Part => typeof e === 'object');
-    expect(parts.map((p) => p.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-draft', 'finish']);
+    expect(parts.map((p) => p.type)).toEqual(['start', 'text-start', 'text-delta', 'text-end', 'data-draft', 'tool-input-available', 'tool-approval-request', 'finish']);
     expect(events.at(-1)).toBe('[DONE]');
     expect(typeof parts[0]!.messageId).toBe('string');
 
@@ -128,7 +128,7 @@ describe('failures inside and outside the stream', () => {
   const slowBot = { handleMessage: () => new Promise(() => {}) } as unknown as RelayBot;
 
   async function serve(bot: RelayBot, chatTimeoutMs?: number, mount?: (app: express.Express) => void) {
-    const app = createWebApp({ bot, audit: web.app.stores.audit, metrics, logger, host: '127.0.0.1', clock: web.app.clock, chatTimeoutMs, mount });
+    const app = createWebApp({ bot, metrics, logger, host: '127.0.0.1', clock: web.app.clock, chatTimeoutMs, mount });
     const server = await listen(app, 0, '127.0.0.1');
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     return { base, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
@@ -169,7 +169,7 @@ describe('failures inside and outside the stream', () => {
   });
 
   it('shows no stack even for a route added after the app was built', async () => {
-    const app = createWebApp({ bot: failingBot, audit: web.app.stores.audit, metrics, logger, host: '127.0.0.1', clock: web.app.clock });
+    const app = createWebApp({ bot: failingBot, metrics, logger, host: '127.0.0.1', clock: web.app.clock });
     app.post('/late', () => {
       throw new Error('secret internals');
     });
@@ -197,7 +197,7 @@ describe('WEB_API_TOKEN', () => {
   });
 
   it('refuses to build an open API on a non-loopback host', () => {
-    expect(() => createWebApp({ bot: web.bot, audit: web.app.stores.audit, metrics: web.metrics, logger: console, host: '0.0.0.0', clock: web.app.clock })).toThrow(
+    expect(() => createWebApp({ bot: web.bot, metrics: web.metrics, logger: console, host: '0.0.0.0', clock: web.app.clock })).toThrow(
       /WEB_API_TOKEN/,
     );
   });

@@ -105,6 +105,19 @@ describe('drafts over HTTP', () => {
     });
   });
 
+  it('PATCH {to: "Bob"} resolves the contact exactly as a Telegram edit reply does: its address, on its channel', async () => {
+    const saved = await web.bot.contacts.save({ platform: 'web', userId: 'web-user' }, { platform: 'web', chatId: 'd-bob' }, 'Bob', 'email', 'bob@example.com');
+    expect(saved.ok).toBe(true);
+    const id = await draftVia(web.base, 'd-bob', 'text +15551234567 Build finished successfully.');
+    const res = await patch(id, { userId: 'web-user', version: 1, to: 'Bob' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as DraftBody).draft).toMatchObject({ channel: 'email', to: 'bob@example.com' });
+    const [edited] = await audit(`draftId=${id}`);
+    expect(edited).toMatchObject({ action: 'draft.edited', details: { after: { channel: 'email', to: 'bob@example.com' } } });
+    const [contactSaved] = (await audit('actor=web:web-user&limit=1000')).filter((e) => e.action === 'contact.saved');
+    expect(contactSaved?.details).toMatchObject({ scope: 'web', name: 'Bob', channel: 'email', address: 'bob@example.com' });
+  });
+
   it('PATCH with nothing to change, or a field of the wrong type, is a 400 naming the field', async () => {
     const id = await draftVia(web.base, 'd-edit-empty', 'text +15551234567 unchanged');
     const empty = await patch(id, { userId: 'web-user' });

@@ -70,7 +70,7 @@ async function clickContext(deps: ListenerDeps, body: Click, value: string | und
   // Only the requester sees an ephemeral card, and its response_url is the only way to redraw it
   // later (a newer one lasts longer), so store it before deciding: the worker reads it from there.
   if (body.container['is_ephemeral'] === true && body.response_url) {
-    await deps.drafts.setCardRef(draftId, encodeCardRef({ kind: 'response_url', url: body.response_url }));
+    await deps.bot.cards.record(draftId, encodeCardRef({ kind: 'response_url', url: body.response_url }));
   }
   return { draftId, version: button.version, actor: slackActor(body.user.id, body.user.username ?? body.user.name), target };
 }
@@ -81,7 +81,7 @@ async function decide(deps: ListenerDeps, body: Click, value: string | undefined
   try {
     if (decision === 'confirm') await deps.bot.confirm(ctx.draftId, ctx.actor, ctx.version);
     else await deps.bot.cancel(ctx.draftId, ctx.actor, ctx.version);
-    await deps.updater.refresh(ctx.draftId);
+    await deps.bot.cards.refresh(ctx.draftId);
   } catch (err) {
     await refused(deps, err, ctx.draftId, ctx.target, decision);
   }
@@ -95,5 +95,5 @@ async function decide(deps: ListenerDeps, body: Click, value: string | undefined
 async function refused(deps: ListenerDeps, err: unknown, draftId: string, target: EphemeralTarget, what: string): Promise<void> {
   const sentence = err instanceof AppError ? err.message : unexpected(deps, err, what);
   await tellEphemeral(deps, target, sentence);
-  if (!AppError.is(err, 'denied:decider')) await deps.updater.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
+  if (!AppError.is(err, 'denied:decider')) await deps.bot.cards.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
 }

@@ -1,4 +1,4 @@
-import { describe } from '../card-updater.js';
+import { describe } from '../slack-errors.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import type { ListenerDeps } from './listener-deps.js';
 

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import { contactScope } from '../../../app/conversation-keys.js';
 import type { ConversationRef } from '../../../core/send-request.js';
 import { encodeCardRef } from '../card-ref.js';
 import { NOT_ALLOWED, slackActor } from '../people.js';
 import { postToResponseUrl } from '../response-url.js';
+import type { SlackAnswer } from '../render-replies.js';
 import { slackTextToPlain } from '../slack-text.js';
 import { HELP_TEXT, parseSubcommand, runSubcommand } from '../subcommands.js';
 import { draftAndShow } from './drafting.js';
@@ -35,13 +35,13 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     if (sub) {
       await ack();
       if (!(await firstDelivery())) return;
-      let answer: string;
+      let answer: SlackAnswer;
       try {
-        answer = await runSubcommand(deps, sub, actor, contactScope(conversation));
+        answer = await runSubcommand(deps, sub, actor, conversation);
       } catch (err) {
-        answer = unexpected(deps, err, `/send ${sub.kind}`);
+        answer = { text: unexpected(deps, err, `/send ${sub.kind}`) };
       }
-      await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: answer }, deps.logger);
+      await postToResponseUrl(command.response_url, { response_type: 'ephemeral', ...answer }, deps.logger);
       return;
     }
     await ack({ response_type: 'ephemeral', text: 'Drafting…' });

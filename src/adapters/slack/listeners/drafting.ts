@@ -1,6 +1,6 @@
 import type { AgentReply, MessageInput } from '../../../app/relaybot.js';
 import type { Draft } from '../../../core/draft.js';
-import { describe } from '../card-updater.js';
+import { describe } from '../slack-errors.js';
 import { encodeCardRef } from '../card-ref.js';
 import { renderCardMessage } from '../render-card.js';
 import { postToResponseUrl } from '../response-url.js';
@@ -93,10 +93,19 @@ async function postAsMessage(
   threadTs: string | undefined,
   message: ReturnType<typeof renderCardMessage>,
 ): Promise<void> {
+  const ref = await postCardMessage(deps, channel, threadTs, message);
+  if (ref) await deps.bot.cards.record(draft.id, ref);
+}
+
+/** Post a card as a message (DM, thread, channel); returns where it lives, or null when Slack did not say. */
+export async function postCardMessage(
+  deps: Pick<ListenerDeps, 'client'>,
+  channel: string,
+  threadTs: string | undefined,
+  message: ReturnType<typeof renderCardMessage>,
+): Promise<string | null> {
   const posted = await deps.client.chat.postMessage({ channel, ...message, ...thread(threadTs) });
-  if (posted.ts && posted.channel) {
-    await deps.drafts.setCardRef(draft.id, encodeCardRef({ kind: 'message', channel: posted.channel, ts: posted.ts }));
-  }
+  return posted.ts && posted.channel ? encodeCardRef({ kind: 'message', channel: posted.channel, ts: posted.ts }) : null;
 }
 
 const thread = (threadTs: string | undefined) => (threadTs ? { thread_ts: threadTs } : {});

@@ -43,10 +43,10 @@ export function registerEditModal(app: App, deps: ListenerDeps): void {
         return;
       }
       await ack({ response_action: 'update', view: renderNoticeModal('Not saved', err.message) });
-      await deps.updater.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
+      await deps.bot.cards.refresh(draftId, { force: AppError.is(err, 'conflict:version') });
       return;
     }
     await ack();
-    await deps.updater.refresh(draftId);
+    await deps.bot.cards.refresh(draftId);
   });
 }

@@ -1,29 +1,22 @@
 import type { webApi } from '@slack/bolt';
 import type { RelayBot } from '../../../app/relaybot.js';
 import { userMessage } from '../../../core/errors.js';
-import type { Clock, ContactBook, DraftStore, InboundDedupe, Logger } from '../../../core/ports.js';
-import type { CardUpdater } from '../card-updater.js';
-import { describe } from '../card-updater.js';
+import type { Clock, Logger } from '../../../core/ports.js';
+import { describe } from '../slack-errors.js';
 import { postToResponseUrl } from '../response-url.js';
 import { escapeMrkdwn } from '../slack-text.js';
 import { tellPrivately } from './channel-refusal.js';
 
-/** The app's use cases and ports the Slack adapter works with. */
+/** The app services the Slack adapter works with: the use cases, no store. */
 export interface SlackPorts {
   bot: RelayBot;
-  contacts: ContactBook;
-  /** For `setCardRef`: where each card lives, so any replica can redraw it. */
-  drafts: DraftStore;
-  dedupe: InboundDedupe;
   clock: Clock;
   logger: Logger;
 }
 
 /** What every listener needs; built once by createSlackAdapter. */
 export interface ListenerDeps extends SlackPorts {
-  defaultRegion: string;
   client: webApi.WebClient;
-  updater: CardUpdater;
   isAllowed(userId: string): boolean;
   nameOf(userId: string): Promise<string | undefined>;
 }

@@ -20,9 +20,9 @@ export function signatureOf(req: Request): Record<string, string> {
  * shared inbound-events table (a hash, not the signature), so a replay sent to
  * another replica is recognised too. Socket Mode has no signature: always true.
  */
-export async function isFirstDelivery(deps: Pick<ListenerDeps, 'dedupe' | 'clock'>, context: Record<string, unknown>): Promise<boolean> {
+export async function isFirstDelivery(deps: Pick<ListenerDeps, 'bot'>, context: Record<string, unknown>): Promise<boolean> {
   const signature = context[SIGNATURE];
   if (typeof signature !== 'string') return true;
   const digest = createHash('sha256').update(signature).digest('hex');
-  return deps.dedupe.firstSeen('slack-signed', digest, deps.clock.now());
+  return deps.bot.firstDelivery('slack-signed', digest);
 }

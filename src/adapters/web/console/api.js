@@ -84,6 +84,7 @@ export const api = {
     call('POST', `/api/drafts/${encodeURIComponent(id)}/cancel`, { userId: settings.userId, version }).then((b) => b.draft),
   edit: (id, patch, version) =>
     call('PATCH', `/api/drafts/${encodeURIComponent(id)}`, { ...patch, userId: settings.userId, version }).then((b) => b.draft),
+  inbox: (userId) => call('GET', `/api/inbox?userId=${encodeURIComponent(userId)}`),
   audit: (filter) => call('GET', `/api/audit?${query(filter)}`).then((b) => b.entries),
   /** The audit as CSV, with the same filters; fetched (not linked) so the bearer token goes along. */
   auditCsv: async (filter) => {
