@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     mount: (web) => frontEnds.forEach((frontEnd) => frontEnd.mount?.(web)),
     mcp: mcpRouter({ requests: runtime.agentRequests, policy: config.policy, logger, agentTokens: env.AGENT_TOKENS }),
     apiRoutes: inboxRoutes({ inbox: runtime.inbox, clock }),
+    chats: runtime.chats,
+    previews: runtime.previews,
   });
 
   let server: Server;

@@ -10,6 +10,8 @@ import { Inbox } from './app/inbox.js';
 import { AuditCheckpoints } from './app/audit-checkpoints.js';
 import type { DeliveryWorkerOptions } from './app/delivery-worker.js';
 import { DeliveryWorker } from './app/delivery-worker.js';
+import { ConsoleChats } from './app/console-chats.js';
+import { DraftPreviewer } from './app/draft-preview.js';
 import { ExpirySweeper } from './app/expiry-sweeper.js';
 import { Maintenance } from './app/maintenance.js';
 import { Cards } from './app/cards.js';
@@ -41,6 +43,10 @@ export interface Runtime {
   interpreter: Interpreter;
   clock: Clock;
   bot: RelayBot;
+  /** What cards preview about the recipient (contact name, SMS segments, dry run). */
+  previews: DraftPreviewer;
+  /** The web console's chats, kept per person. */
+  chats: ConsoleChats;
   /** Cards: front-ends attach here so every change (delivery, expiry, another front-end's edit) reaches the card that drafted. */
   notifier: Cards;
   /** Cards of agents' drafts in every `agents.notify` destination, drawn by the attached front-ends. */
@@ -95,7 +101,8 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   const clock = overrides.clock ?? systemClock;
   const relay = overrides.relay ?? createRelay(config);
   const interpreter = overrides.interpreter ?? (await createInterpreter(config));
-  const notifier = new Cards({ drafts: stores.drafts, clock, logger });
+  const previews = new DraftPreviewer({ contacts: stores.contacts, dryRun: relay.dryRun });
+  const notifier = new Cards({ drafts: stores.drafts, clock, logger, previews });
   const sendTimeCheck = createSendTimeCheck({ policy: config.policy, contacts: stores.contacts, optOuts: stores.optOuts, drafts: stores.drafts });
   const worker = new DeliveryWorker(
     { deliveries: stores.deliveries, relay, notifier, clock, logger, metrics: overrides.metrics, sendTimeCheck },
@@ -117,14 +124,15 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   notifier.register('agent', agentCards);
   const agentRequests = new AgentRequests({ bot, drafts: stores.drafts, cards: stores.draftCards, agentCards, audit: stores.audit, clock, logger });
   const inbox = new Inbox({ pending: stores.pendingDrafts, policy: config.policy });
+  const chats = new ConsoleChats({ history: stores.chats, clock, logger });
   const sweeper = new ExpirySweeper({ drafts: stores.drafts, notifier, clock, logger }, overrides.sweepIntervalMs);
   const maintenance = new Maintenance(
-    { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, clock, logger },
+    { dedupe: stores.dedupe, conversations: stores.conversations, drafts: stores.drafts, chats: stores.chats, clock, logger },
     { draftRetentionMs: config.policy.retentionDays * 86_400_000 },
   );
   const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, notifier, agentCards, agentRequests, inbox, worker, sweeper, maintenance, checkpoints,
+    config, database, stores, relay, interpreter, clock, bot, previews, chats, notifier, agentCards, agentRequests, inbox, worker, sweeper, maintenance, checkpoints,
     async close(graceMs = 10_000) {
       await Promise.all([sweeper.stop(), maintenance.stop(), checkpoints.stop(), worker.stop(graceMs)]);
       // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).

@@ -1,4 +1,3 @@
-import { buildCard } from '../core/card.js';
 import type { DraftCards } from '../core/agent-ports.js';
 import type { Draft } from '../core/draft.js';
 import type { Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
@@ -10,7 +9,7 @@ export interface AgentCardsDeps {
   /** Where each agent draft's cards were posted (`platform|ref`), so any replica redraws all of them. */
   cards: DraftCards;
   /** The front-ends attached here post and draw the cards (the same contract people's cards use). */
-  frontEnds: Pick<Cards, 'frontEndFor' | 'syncAt' | 'posting'>;
+  frontEnds: Pick<Cards, 'frontEndFor' | 'syncAt' | 'posting' | 'cardFor'>;
   clock: Clock;
   logger: Logger;
   /** `agents.notify` from the policy: `slack:<channel>`, `telegram:<chat>`, `web`. */
@@ -45,7 +44,8 @@ export class AgentCards implements Notifier {
         continue;
       }
       try {
-        const ref = await this.deps.frontEnds.posting(draft, platform, () => frontEnd.postCard({ platform, chatId: chat }, buildCard(draft, now)));
+        const card = await this.deps.frontEnds.cardFor(draft);
+        const ref = await this.deps.frontEnds.posting(draft, platform, () => frontEnd.postCard({ platform, chatId: chat }, card));
         await this.deps.cards.add(draft.id, `${platform}|${ref}`, now);
         shown.push(destination);
       } catch (err) {

@@ -1,8 +1,9 @@
-import { buildCard } from '../core/card.js';
+import { buildCard, type Card } from '../core/card.js';
 import type { Draft } from '../core/draft.js';
 import type { Clock, DraftStore, Logger, Notifier } from '../core/ports.js';
 import type { Platform } from '../core/send-request.js';
 import { safeErrorText } from '../safe-error.js';
+import type { DraftPreviewer } from './draft-preview.js';
 import type { FrontEnd } from './front-end.js';
 import { draftAttributes, inSpan } from './tracing.js';
 
@@ -18,6 +19,14 @@ export interface SyncOptions {
   at?: string;
 }
 
+export interface CardsDeps {
+  drafts: DraftStore;
+  clock: Clock;
+  logger: Logger;
+  /** What every card previews about the recipient (contact name, SMS segments, dry run); none: the draft's fields only. */
+  previews?: Pick<DraftPreviewer, 'preview'> | undefined;
+}
+
 /**
  * Where each draft's card lives and how it gets to show what is stored — one
  * algorithm for every front-end, safe across replicas: edit the card, read the
@@ -31,7 +40,7 @@ export class Cards implements Notifier {
   private readonly notifiers = new Map<Platform, Notifier>();
   private readonly shown = new Map<string, string>();
 
-  constructor(private readonly deps: { drafts: DraftStore; clock: Clock; logger: Logger }) {}
+  constructor(private readonly deps: CardsDeps) {}
 
   /** Cards of drafts from `frontEnd.platform` are drawn by `frontEnd`. */
   attach(frontEnd: FrontEnd): void {
@@ -55,6 +64,12 @@ export class Cards implements Notifier {
    */
   posting<T>(draft: Draft, platform: Platform, post: () => Promise<T>): Promise<T> {
     return inSpan('relaybot.card.post', { attributes: { ...draftAttributes(draft), 'relaybot.platform': platform } }, post);
+  }
+
+  /** The draft's card as of now, preview included: what is posted first and what every redraw shows, on every front-end. */
+  async cardFor(draft: Draft): Promise<Card> {
+    const card = buildCard(draft, this.deps.clock.now());
+    return this.deps.previews ? { ...card, preview: await this.deps.previews.preview(draft) } : card;
   }
 
   /** Notifier port: the delivery worker, the sweeper or another front-end changed the draft. Throws what the platform threw. */
@@ -109,7 +124,7 @@ export class Cards implements Notifier {
     let last = force ? undefined : this.shown.get(key);
     let draft: Draft | null = known;
     for (let round = 0; draft && round < MAX_ROUNDS; round++) {
-      const card = buildCard(draft, this.deps.clock.now());
+      const card = await this.cardFor(draft);
       const fingerprint = JSON.stringify(card);
       if (fingerprint === last) return;
       if (!(await frontEnd.editCard(ref, card))) return;

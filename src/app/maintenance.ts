@@ -1,3 +1,4 @@
+import type { ChatHistory } from '../core/chat-history.js';
 import type { Clock, ConversationStore, DraftStore, InboundDedupe, Logger } from '../core/ports.js';
 import { PeriodicTask } from './periodic-task.js';
 
@@ -48,6 +49,8 @@ export class Maintenance extends PeriodicTask {
       dedupe: InboundDedupe;
       conversations: ConversationStore;
       drafts: Pick<DraftStore, 'purgeDecided'>;
+      /** The console's chats: forgotten with the drafts their cards show. */
+      chats?: Pick<ChatHistory, 'purge'> | undefined;
       clock: Clock;
       logger: Logger;
     },
@@ -60,7 +63,7 @@ export class Maintenance extends PeriodicTask {
     this.batchSize = options.batchSize ?? 500;
   }
 
-  /** One run; resolves to how many rows were forgotten (inbound event ids, conversations and drafts). */
+  /** One run; resolves to how many rows were forgotten (inbound event ids, conversations, drafts and console chats). */
   protected async work(): Promise<number> {
     const now = this.deps.clock.now().getTime();
     const eventsBefore = new Date(now - this.dedupeRetentionMs);
@@ -78,7 +81,10 @@ export class Maintenance extends PeriodicTask {
     }
     const drafts = await this.inBatches((limit) => this.deps.drafts.purgeDecided(draftsBefore, limit));
     if (drafts > 0) this.deps.logger.info({ drafts, draftsBefore: draftsBefore.toISOString() }, 'purged final drafts past the retention period');
-    return inboundEvents + conversations + drafts;
+    const { chats } = this.deps;
+    const chatRows = chats ? await this.inBatches((limit) => chats.purge(draftsBefore, limit)) : 0;
+    if (chatRows > 0) this.deps.logger.info({ chatRows, chatsBefore: draftsBefore.toISOString() }, 'forgot console chats unused past the retention period');
+    return inboundEvents + conversations + drafts + chatRows;
   }
 
   /** Repeat a batched purge until a batch comes back short; returns the total. */

@@ -1,3 +1,4 @@
+import type { Card } from '../core/card.js';
 import type { Draft, DraftPatch } from '../core/draft.js';
 import type { Policy } from '../core/policy.js';
 import type {
@@ -5,13 +6,13 @@ import type {
 } from '../core/ports.js';
 import { noopMetrics } from '../core/ports.js';
 import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
-import { buildCard } from '../core/card.js';
 import { safeErrorText } from '../safe-error.js';
 import { Cards } from './cards.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 import { Contacts } from './contacts.js';
 import { Conversations } from './conversations.js';
 import { Decisions } from './decisions.js';
+import type { DraftPreviewer } from './draft-preview.js';
 import { draftFromWords, inMessageSpan } from './drafting.js';
 import type { FrontEnd } from './front-end.js';
 import { OptOuts } from './opt-outs.js';
@@ -48,6 +49,8 @@ export interface RelayBotDeps {
   notifier?: Notifier;
   /** Where cards live and how they are redrawn; default: one over `stores.drafts` (front-ends attach to it). */
   cards?: Cards;
+  /** What cards preview about the recipient, for the default `cards` (a given `cards` brings its own); none: the draft's fields only. */
+  previews?: Pick<DraftPreviewer, 'preview'>;
 }
 
 export interface MessageInput {
@@ -95,7 +98,7 @@ export class RelayBot {
     this.metrics = deps.metrics ?? noopMetrics;
     this.limitMessages = concurrencyLimit(deps.maxConcurrentMessages ?? 4);
     const { stores, clock, defaultRegion } = deps;
-    this.cards = deps.cards ?? new Cards({ drafts: stores.drafts, clock, logger: deps.logger ?? silent });
+    this.cards = deps.cards ?? new Cards({ drafts: stores.drafts, clock, logger: deps.logger ?? silent, previews: deps.previews });
     this.decisions = new Decisions({ ...deps, notifier: deps.notifier ?? this.cards }, this.metrics);
     this.contacts = new Contacts({ contacts: stores.contacts, clock, defaultRegion });
     this.conversations = new Conversations({ conversations: stores.conversations, clock });
@@ -123,7 +126,8 @@ export class RelayBot {
     if (!reply.draft) return reply;
     try {
       const draft = reply.draft;
-      const ref = await this.cards.posting(draft, frontEnd.platform, () => frontEnd.postCard(input.conversation, buildCard(draft, this.now())));
+      const card = await this.cardFor(draft);
+      const ref = await this.cards.posting(draft, frontEnd.platform, () => frontEnd.postCard(input.conversation, card));
       await this.cards.record(reply.draft.id, ref);
       return { ...reply, draft: { ...reply.draft, cardRef: ref } };
     } catch (err) {
@@ -186,6 +190,11 @@ export class RelayBot {
     return this.decisions.withdrawFromChat(where, reason, detail);
   }
 
+  /** The draft's card as of now, with what the recipient gets (contact name, SMS segments, dry run) when previews are wired. */
+  cardFor(draft: Draft): Promise<Card> {
+    return this.cards.cardFor(draft);
+  }
+
   /** The person's latest drafts, newest first (for "history" commands). */
   async history(actor: Actor, limit = 10): Promise<Draft[]> {
     return this.deps.stores.drafts.listByRequester(actor, limit);
@@ -199,6 +208,11 @@ export class RelayBot {
   /** Audit entries, newest first. */
   auditEntries(filter: AuditFilter): Promise<AuditEntry[]> {
     return this.deps.stores.audit.list(filter);
+  }
+
+  /** Check the whole audit chain from entry 1 (every link, hash and MAC), as `relaybot audit verify` does. */
+  verifyAudit(): ReturnType<AuditLog['verify']> {
+    return this.deps.stores.audit.verify();
   }
 
   /** The app's clock (cards show expiry relative to it). */

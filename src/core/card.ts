@@ -31,6 +31,39 @@ export interface Card {
   /** Buttons; empty once the draft is decided or expired. */
   buttons: CardButton[];
   expiresAt: Date;
+  /** What the recipient will get, when the front-end looked it up (see `CardPreview`). */
+  preview?: CardPreview | undefined;
+}
+
+/** What the recipient gets, beyond the fields: who they are to the requester, how an SMS is split, whether anything is really sent. */
+export interface CardPreview {
+  /** The saved contact's name for this address, if any ("Bob"). */
+  recipientName: string | null;
+  /** SMS and WhatsApp-over-SMS: how many segments the text takes, and in which encoding. */
+  sms: { segments: number; encoding: 'GSM-7' | 'UCS-2'; characters: number } | null;
+  /** The dry-run relay is active: approving records the message, nothing leaves. */
+  dryRun: boolean;
+}
+
+export const DRY_RUN_NOTE = 'Dry run — nothing will be sent';
+
+/** The preview as short lines a card shows under its fields ("2 SMS segments · UCS-2", the dry-run mark). */
+export function previewNotes(preview: CardPreview | undefined, status: DraftStatus): string[] {
+  if (!preview) return [];
+  const notes: string[] = [];
+  if (preview.sms) {
+    const { segments, encoding, characters } = preview.sms;
+    notes.push(`${segments} SMS segment${segments === 1 ? '' : 's'} · ${encoding} · ${characters} characters`);
+  }
+  if (preview.dryRun && status === 'pending') notes.push(DRY_RUN_NOTE);
+  return notes;
+}
+
+/** The card's rows with the preview applied: the saved contact's name beside the address ("Bob · +1 555 123 4567"). */
+export function fieldsWithPreview(card: Pick<Card, 'fields' | 'preview'>): Card['fields'] {
+  const name = card.preview?.recipientName;
+  if (!name) return card.fields;
+  return card.fields.map((f) => (f.label === 'To' ? { ...f, value: `${name} · ${f.value}` } : f));
 }
 
 export const BUTTONS: readonly CardButton[] = [

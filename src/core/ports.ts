@@ -208,6 +208,8 @@ export interface ContactBook {
   remove(scope: string, name: string, audit?: AuditEventInput): Promise<number>;
   /** Is this exact channel + address saved, in `scope` or global? */
   has(scope: string, channel: Channel, address: string): Promise<boolean>;
+  /** The saved name for this exact channel + address (the scope's own before a global one), or null. */
+  nameFor(scope: string, channel: Channel, address: string): Promise<string | null>;
 }
 
 export interface ConversationState {

@@ -53,7 +53,7 @@ describe('architecture boundaries', () => {
   });
 
   it('front-ends (slack, telegram, web) import nothing from the database adapter and name no store', () => {
-    const stores = /\b(DraftStore|ContactBook|ConversationStore|InboundDedupe|AuditLog|DeliveryQueue)\b/;
+    const stores = /\b(DraftStore|ContactBook|ConversationStore|InboundDedupe|AuditLog|DeliveryQueue|ChatHistory|DraftCards|PendingDrafts)\b/;
     const offenders = ['slack', 'telegram', 'web'].flatMap((name) =>
       sources(join(root, 'adapters', name)).flatMap((file) => [
         ...imports(file).filter((spec) => spec.includes('/db/')).map((spec) => `${relative(root, file)} → ${spec}`),

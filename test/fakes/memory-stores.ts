@@ -41,6 +41,10 @@ export class MemoryContactBook implements ContactBook {
     return Promise.resolve(this.visible(scope).some((c) => c.channel === channel && c.address === address));
   }
 
+  nameFor(scope: string, channel: Channel, address: string): Promise<string | null> {
+    return Promise.resolve(this.visible(scope).find((c) => c.channel === channel && c.address === address)?.name ?? null);
+  }
+
   /** The scope's own contacts first, then global ones. */
   private visible(scope: string): Contact[] {
     const own = this.contacts.filter((c) => c.scope === scope);

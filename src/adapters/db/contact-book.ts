@@ -97,6 +97,17 @@ export function createContactBook(db: AppDb, audit: { key: AuditKey; sealer: Aud
         .limit(1);
       return rows.length > 0;
     },
+
+    async nameFor(scope, channel, address) {
+      // The scope's own name wins over a global one for the same address.
+      const rows = await db
+        .select({ name: contacts.name })
+        .from(contacts)
+        .where(and(visibleFrom(scope), eq(contacts.channel, channel), eq(contacts.address, address)))
+        .orderBy(sql`${contacts.scope} = 'global'`, contacts.nameKey)
+        .limit(1);
+      return rows[0]?.name ?? null;
+    },
   };
 }
 

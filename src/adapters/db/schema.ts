@@ -238,3 +238,42 @@ export const draftCards = pgTable(
   (t) => [primaryKey({ name: 'draft_cards_pkey', columns: [t.draftId, t.ref] })],
 );
 export type DraftCardRow = typeof draftCards.$inferSelect;
+
+/** The web console's chats, per person: `(user_id, id)`, since a chat id is chosen by the browser. */
+export const chats = pgTable(
+  'chats',
+  {
+    userId: text('user_id').notNull(),
+    id: text('id').notNull(),
+    title: text('title').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  // The sidebar lists a person's chats, most recent first.
+  (t) => [
+    primaryKey({ name: 'chats_pkey', columns: [t.userId, t.id] }),
+    index('chats_user_updated_idx').on(t.userId, t.updatedAt),
+    // Housekeeping forgets chats unused past the retention period, oldest first.
+    index('chats_updated_idx').on(t.updatedAt),
+  ],
+);
+export type ChatRow = typeof chats.$inferSelect;
+export type NewChatRow = typeof chats.$inferInsert;
+
+/** What was said in a console chat, in order; an answer that drafted names its draft. */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id').notNull(),
+    chatId: text('chat_id').notNull(),
+    role: text('role').notNull(),
+    text: text('text').notNull(),
+    draftId: text('draft_id'),
+    at: at('at').notNull(),
+  },
+  // A chat's messages in order, and only those after the last one a client has.
+  (t) => [index('chat_messages_chat_seq_idx').on(t.userId, t.chatId, t.seq), index('chat_messages_at_idx').on(t.at)],
+);
+export type ChatMessageRow = typeof chatMessages.$inferSelect;
+export type NewChatMessageRow = typeof chatMessages.$inferInsert;

@@ -1,9 +1,11 @@
 /** All the database-backed ports, built over one open database. */
+import type { ChatHistory } from '../../core/chat-history.js';
 import type { AuditLog, ContactBook, Logger, ConversationStore, DeliveryQueue, DraftStore, InboundDedupe, Metrics, OptOutList } from '../../core/ports.js';
 import { createAuditLog } from './audit-log.js';
 import { createAuditSealer, type AuditSealer } from './audit-sealer.js';
 import type { DraftCards, PendingDrafts } from '../../core/agent-ports.js';
 import { createDraftCards, createPendingDrafts } from './agent-drafts.js';
+import { createChatHistory } from './chat-history.js';
 import type { Database } from './client.js';
 import { createContactBook } from './contact-book.js';
 import { createConversationStore } from './conversation-store.js';
@@ -23,6 +25,8 @@ export interface Stores {
   /** The extra cards of agents' drafts, and the pending lists of the web inbox. */
   draftCards: DraftCards;
   pendingDrafts: PendingDrafts;
+  /** The web console's chats, per person. */
+  chats: ChatHistory;
   /** Links committed audit events into the chain; flush it before closing the database. */
   auditSealer: AuditSealer;
 }
@@ -41,6 +45,7 @@ export function createStores(database: Database, logger?: Logger, metrics?: Metr
     optOuts: createOptOutList(db, auditSealer, auditKey),
     draftCards: createDraftCards(db),
     pendingDrafts: createPendingDrafts(db),
+    chats: createChatHistory(db),
     auditSealer,
   };
 }

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Card, CardAction } from '../../core/card.js';
+import { fieldsWithPreview, previewNotes, type Card, type CardAction } from '../../core/card.js';
 import { encodeButtonValue } from './button-value.js';
 import { escapeMrkdwn } from './slack-text.js';
 
@@ -52,8 +52,9 @@ function fieldRows(fields: Card['fields']): types.RichTextText[] {
  * characters that will be sent. rich_text is shown exactly as given.
  */
 export function renderCardBlocks(card: Card): KnownBlock[] {
-  const message = card.fields.find((f) => f.label === 'Message');
-  const others = card.fields.filter((f) => f !== message);
+  const fields = fieldsWithPreview(card);
+  const message = fields.find((f) => f.label === 'Message');
+  const others = fields.filter((f) => f !== message);
   const blocks: KnownBlock[] = [
     { type: 'rich_text', block_id: 'draft_headline', elements: [{ type: 'rich_text_section', elements: [words(card.headline, true)] }] },
     { type: 'rich_text', block_id: 'draft_fields', elements: [{ type: 'rich_text_section', elements: fieldRows(others) }] },
@@ -67,6 +68,10 @@ export function renderCardBlocks(card: Card): KnownBlock[] {
   }
   // plain_text, emoji off: a name like "*boss* :fire:" stays those characters.
   blocks.push({ type: 'context', block_id: 'draft_context', elements: [{ type: 'plain_text', text: card.context, emoji: false }] });
+  const notes = previewNotes(card.preview, card.status);
+  if (notes.length > 0) {
+    blocks.push({ type: 'context', block_id: 'draft_preview', elements: notes.map((text) => ({ type: 'plain_text' as const, text, emoji: false })) });
+  }
   if (card.buttons.length > 0) {
     blocks.push({ type: 'actions', block_id: CARD_ACTIONS_BLOCK_ID, elements: card.buttons.map((b) => button(card, b)) });
   }

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import type { Card, CardButton } from '../../core/card.js';
+import { fieldsWithPreview, previewNotes, type Card, type CardButton } from '../../core/card.js';
 import { encodeCallback } from './callback-data.js';
 import { escapeHtml, truncate } from './html.js';
 
@@ -39,7 +39,7 @@ export function renderKeyboard(card: Card): InlineKeyboard {
  */
 export function renderCard(card: Card): RenderedCard {
   const lines = [`<b>${escapeHtml(card.headline)}</b>`, ''];
-  for (const field of card.fields) {
+  for (const field of fieldsWithPreview(card)) {
     if (field.label === 'Message') {
       lines.push(`<b>Message:</b>`, `<blockquote>${escapeHtml(truncate(field.value, MESSAGE_BUDGET))}</blockquote>`);
     } else {
@@ -47,5 +47,6 @@ export function renderCard(card: Card): RenderedCard {
     }
   }
   lines.push(`<i>${escapeHtml(card.context)}</i>`);
+  for (const note of previewNotes(card.preview, card.status)) lines.push(escapeHtml(note));
   return { text: lines.join('\n'), parse_mode: 'HTML', reply_markup: renderKeyboard(card) };
 }

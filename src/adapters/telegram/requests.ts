@@ -1,6 +1,5 @@
 import { GrammyError, type Context } from 'grammy';
 import type { PromptRef } from '../../app/conversations.js';
-import { buildCard } from '../../core/card.js';
 import { AppError } from '../../core/errors.js';
 import type { Draft } from '../../core/draft.js';
 import { formatCardRef } from './card-ref.js';
@@ -26,7 +25,7 @@ export async function handleRequest(ctx: Context, deps: TelegramAdapterDeps, tex
     await say(ctx, escapeHtml(reply.text));
     return;
   }
-  const card = renderCard(buildCard(reply.draft, deps.clock.now()));
+  const card = renderCard(await deps.bot.cardFor(reply.draft));
   let sent;
   try {
     sent = await deps.bot.cards.posting(reply.draft, 'telegram', () => say(ctx, `${escapeHtml(reply.text)}\n\n${card.text}`, { reply_markup: card.reply_markup }));

@@ -1,7 +1,9 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { describeAuditEntry } from '../../core/audit-story.js';
 import { z } from 'zod';
 import type { RelayBot } from '../../app/relaybot.js';
 import { storable } from '../../core/storable-text.js';
+import { auditCsv } from './audit-csv.js';
 import { badRequest, describeZodError } from './http-errors.js';
 
 const isoDate = () =>
@@ -30,19 +32,47 @@ const auditQuerySchema = z.object({
     .optional(),
 });
 
-/** `GET /api/audit?draftId=&actor=&since=&until=&limit=` → `{entries}`, newest first. */
+/** The filter of an audit query, or null after answering 400 naming the field. */
+function auditFilter(req: Request, res: Response): z.infer<typeof auditQuerySchema> | null {
+  // A repeated query key arrives as an array; the first one wins rather than a confusing type error.
+  const query = Object.fromEntries(
+    Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v === '' ? undefined : v]),
+  );
+  const parsed = auditQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    badRequest(res, describeZodError(parsed.error));
+    return null;
+  }
+  return parsed.data;
+}
+
+/** `GET /api/audit?draftId=&actor=&since=&until=&limit=` → `{entries}`, newest first, each with `says` (the entry in plain words). */
 export function auditRoute(bot: Pick<RelayBot, 'auditEntries'>): RequestHandler {
   return async (req, res) => {
-    // A repeated query key arrives as an array; the first one wins rather than a confusing type error.
-    const query = Object.fromEntries(
-      Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v === '' ? undefined : v]),
-    );
-    const parsed = auditQuerySchema.safeParse(query);
-    if (!parsed.success) {
-      badRequest(res, describeZodError(parsed.error));
-      return;
-    }
-    const entries = await bot.auditEntries(parsed.data);
-    res.json({ entries });
+    const filter = auditFilter(req, res);
+    if (!filter) return;
+    const entries = await bot.auditEntries(filter);
+    res.json({ entries: entries.map((e) => ({ ...e, says: describeAuditEntry(e) })) });
+  };
+}
+
+/** `GET /api/audit.csv` with the same filters: a download for a spreadsheet, times in UTC. */
+export function auditCsvRoute(bot: Pick<RelayBot, 'auditEntries'>): RequestHandler {
+  return async (req, res) => {
+    const filter = auditFilter(req, res);
+    if (!filter) return;
+    const entries = await bot.auditEntries(filter);
+    res.type('text/csv; charset=utf-8').attachment('relaybot-audit.csv').send(auditCsv(entries));
+  };
+}
+
+/**
+ * `GET /api/audit/verify`: the same check as `relaybot audit verify` (every
+ * link, hash and MAC from entry 1) → `{ok, count, head}` or `{ok: false,
+ * brokenSeq, reason}`. It walks the whole chain, so the console asks on demand.
+ */
+export function auditVerifyRoute(bot: Pick<RelayBot, 'verifyAudit'>): RequestHandler {
+  return async (_req, res) => {
+    res.json(await bot.verifyAudit());
   };
 }

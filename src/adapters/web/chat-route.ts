@@ -5,6 +5,7 @@ import { userMessage } from '../../core/errors.js';
 import { storable } from '../../core/storable-text.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { AgentReply, RelayBot } from '../../app/relaybot.js';
+import type { ConsoleChats } from '../../app/console-chats.js';
 import type { Draft } from '../../core/draft.js';
 import type { Actor } from '../../core/send-request.js';
 import { answerApprovals, approvalResponses, draftToolChunks } from './chat-approvals.js';
@@ -68,6 +69,8 @@ export interface ChatRouteDeps {
   logger: Logger;
   /** Longest a chat request may take, ms. */
   timeoutMs: number;
+  /** Where the console's chats are kept (each exchange is recorded); none: not kept. */
+  chats?: Pick<ConsoleChats, 'record'> | undefined;
 }
 
 /** `POST /api/chat`: one message in, an SSE stream of the agent's answer (and its draft) out. */
@@ -117,6 +120,7 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
     stream.write({ type: 'start', messageId: `msg-${randomUUID()}` });
     stream.startHeartbeat(HEARTBEAT_MS);
     let reply: AgentReply;
+    const who = { userId: parsed.data.userId ?? DEFAULT_WEB_USER, chatId: parsed.data.id, asked: text };
     try {
       // Asked again for an answer already given (the last message is the assistant's, or regenerate()):
       // show the draft that answer made, never a second one for the same request.
@@ -131,16 +135,16 @@ export function chatRoute(deps: ChatRouteDeps): RequestHandler {
       if (timedOut) deps.logger.warn({ chatId: parsed.data.id, timeoutMs: deps.timeoutMs }, 'chat request timed out');
       else deps.logger.error({ err: error, chatId: parsed.data.id }, 'chat request failed');
       const seconds = Math.round(deps.timeoutMs / 1000);
-      stream.write({
-        type: 'error',
-        errorText: timedOut
-          ? `That took too long (over ${seconds} s), so I stopped; nothing was sent. Please try again.`
-          : userMessage(error),
-      });
+      const errorText = timedOut
+        ? `That took too long (over ${seconds} s), so I stopped; nothing was sent. Please try again.`
+        : userMessage(error);
+      await deps.chats?.record({ ...who, answered: errorText });
+      stream.write({ type: 'error', errorText });
       stream.end();
       return;
     }
 
+    await deps.chats?.record({ ...who, answered: reply.text, draftId: reply.draft?.id });
     stream.text(`text-${randomUUID()}`, reply.text);
     if (reply.draft) {
       stream.write({ type: 'data-draft', id: reply.draft.id, data: draftData(reply.draft, deps.clock.now()) });

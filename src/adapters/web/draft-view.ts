@@ -1,4 +1,4 @@
-import { buildCard, type Card } from '../../core/card.js';
+import { buildCard, type Card, type CardPreview } from '../../core/card.js';
 import type { Draft, DraftStatus } from '../../core/draft.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 
@@ -46,8 +46,9 @@ export function draftData(draft: Draft, now: Date): DraftData {
   };
 }
 
-export function draftView(draft: Draft, now: Date): DraftView {
-  const card = buildCard(draft, now);
+/** `preview`: what the recipient gets (contact name, SMS segments, dry run), when the server looked it up. */
+export function draftView(draft: Draft, now: Date, preview?: CardPreview): DraftView {
+  const card = { ...buildCard(draft, now), ...(preview && { preview }) };
   return {
     ...draftData(draft, now),
     requester: draft.requester,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, draftNotFound } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { channelSchema, type Actor } from '../../core/send-request.js';
+import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import { draftView } from './draft-view.js';
 import { badRequest, describeZodError, sendAppError } from './http-errors.js';
@@ -43,6 +44,8 @@ const bodyOf = (req: Request): unknown => req.body ?? {};
 export interface DraftsRoutesDeps {
   bot: RelayBot;
   clock: Clock;
+  /** Adds what the recipient gets to each view (contact name, SMS segments, dry run). */
+  previews?: DraftPreviewer | undefined;
 }
 
 /**
@@ -51,18 +54,22 @@ export interface DraftsRoutesDeps {
  */
 export function draftsRoutes(deps: DraftsRoutesDeps): Router {
   const router = Router();
-  const view = (res: Response, status: number, draft: Parameters<typeof draftView>[0]): void => {
-    res.status(status).json({ draft: draftView(draft, deps.clock.now()) });
+  const view = async (res: Response, status: number, draft: Parameters<typeof draftView>[0]): Promise<void> => {
+    const preview = await deps.previews?.preview(draft);
+    res.status(status).json({ draft: draftView(draft, deps.clock.now(), preview) });
   };
 
   /** Run a use case; its AppError becomes a JSON refusal, anything else goes to the error funnel. */
   const decide = async (res: Response, work: () => Promise<Parameters<typeof draftView>[0]>, status: number) => {
+    let draft: Parameters<typeof draftView>[0];
     try {
-      view(res, status, await work());
+      draft = await work();
     } catch (error) {
       if (error instanceof AppError) sendAppError(res, error);
       else throw error;
+      return;
     }
+    await view(res, status, draft);
   };
 
   router.get('/api/drafts/:id', async (req, res) => {
@@ -71,7 +78,7 @@ export function draftsRoutes(deps: DraftsRoutesDeps): Router {
       sendAppError(res, draftNotFound());
       return;
     }
-    view(res, 200, draft);
+    await view(res, 200, draft);
   });
 
   router.patch('/api/drafts/:id', async (req, res) => {

@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AppError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
+import type { ConsoleChats } from '../../app/console-chats.js';
+import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
-import { auditRoute } from './audit-route.js';
+import { auditCsvRoute, auditRoute, auditVerifyRoute } from './audit-route.js';
 import { bearerAuth } from './bearer-auth.js';
 import { chatRoute } from './chat-route.js';
+import { chatsRoutes } from './chats-routes.js';
 import { draftsRoutes } from './drafts-routes.js';
 import { optOutsRoutes } from './optouts-routes.js';
 import { apiNotFound, errorHandler } from './http-errors.js';
@@ -36,6 +39,10 @@ export interface WebAppDeps {
   apiRoutes?: express.Router | undefined;
   /** What `/healthz` reports; default: healthy for the app's whole life. */
   health?: Health | undefined;
+  /** The console's chats (`/api/chats`, recorded by `/api/chat`); none: chats are not kept. */
+  chats?: ConsoleChats | undefined;
+  /** What each draft view adds about the recipient (contact name, SMS segments, dry run). */
+  previews?: DraftPreviewer | undefined;
 }
 
 /** The process's state as `/healthz` tells a load balancer. */
@@ -110,13 +117,20 @@ export function createWebApp(deps: WebAppDeps): express.Express {
     res.set('cache-control', 'no-store');
     next();
   });
-  const chat = chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000 });
+  const chat = chatRoute({ bot: deps.bot, clock: deps.clock, logger: deps.logger, timeoutMs: deps.chatTimeoutMs ?? 60_000, chats: deps.chats });
   app.post('/api/chat', chat);
   // The same route under the path AI SDK examples use.
   app.post('/api/chat/build', chat);
-  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
+  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock, previews: deps.previews }));
   app.use(optOutsRoutes(deps.bot.optOuts));
   app.get('/api/audit', auditRoute(deps.bot));
+  app.get('/api/audit.csv', auditCsvRoute(deps.bot));
+  app.get('/api/audit/verify', auditVerifyRoute(deps.bot));
+  if (deps.chats) app.use(chatsRoutes(deps.chats));
+  // What the console shows in its header: whether approving really sends.
+  app.get('/api/status', (_req, res) => {
+    res.json({ dryRun: deps.previews?.dryRun ?? false, approval: deps.bot.policy.approval.mode });
+  });
   if (deps.apiRoutes) app.use(deps.apiRoutes);
   app.use('/api', apiNotFound);
 

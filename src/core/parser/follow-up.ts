@@ -54,7 +54,11 @@ export function continueRequest(text: string, pending: PartialSendRequest, ctx: 
       }
       const channelOnly = channelAnswer(s);
       if (channelOnly) return completeOrAsk({ ...next, channel: channelOnly }, ctx);
-      if (nonSendTopic(s) || wordCount(s) > 4) return null;
+      if (nonSendTopic(s)) return null;
+      // "text dave" → "running late": the words were asked for too, so they are kept while the recipient is still missing.
+      const wordsAnswer = framed ? null : answerWords(text, next, ctx);
+      if (wordsAnswer) return wordsAnswer;
+      if (wordCount(s) > 4) return null;
       const who = pending.toName ? ` for ${pending.toName}` : '';
       return { kind: 'question', text: `I still need a phone number, email or @username${who}. Reply with one, or say "cancel".`, partial: pending };
     }
@@ -65,22 +69,47 @@ export function continueRequest(text: string, pending: PartialSendRequest, ctx: 
     if (channelOnly && !next.channel) return completeOrAsk({ ...next, channel: channelOnly }, ctx);
     // The answer is the message itself: read it unstripped, so "hi there" keeps its "hi".
     const answer = needsTo ? used : text.replace(/^(?:please|ok(?:ay)?|sure|yes)\b[,!.]?\s+/i, '');
-    if (next.channel === 'email' && next.subject === undefined) {
-      const split = splitSubject(answer);
-      if (split.subject !== undefined) {
-        next.subject = split.subject;
-        const body = split.bodyIsBare ? cleanBody(split.rest) : bodyFrom(split.rest, undefined, true, ctx);
-        if (body) next.text = body;
-        return completeOrAsk(next, ctx);
-      }
-    }
-    const body = bodyFrom(answer, frame?.body, needsTo, ctx);
-    if (body) next.text = body;
+    if (fillWords(next, answer, frame?.body, needsTo, ctx)) return completeOrAsk(next, ctx);
   } else if (!next.channel) {
     const channelOnly = channelAnswer(used);
     if (channelOnly) next.channel = channelOnly;
   }
   return completeOrAsk(next, ctx);
+}
+
+/**
+ * The words of the message (and an email's subject) from an answer given while
+ * the recipient is still missing; null when the answer holds neither.
+ */
+function answerWords(text: string, pending: PartialSendRequest, ctx: InterpretContext): Interpretation | null {
+  const next: PartialSendRequest = { ...pending };
+  const answer = text.replace(/^(?:please|ok(?:ay)?|sure|yes)\b[,!.]?\s+/i, '');
+  if (pending.text) {
+    // The words are known; only an email's subject may still come ("subject Running late").
+    const split = next.channel === 'email' && next.subject === undefined ? splitSubject(answer) : null;
+    if (split?.subject === undefined || split.rest.trim()) return null;
+    next.subject = split.subject;
+    return completeOrAsk(next, ctx, pending.toName);
+  }
+  fillWords(next, answer, undefined, true, ctx);
+  if (next.text === pending.text && next.subject === pending.subject) return null;
+  return completeOrAsk(next, ctx, pending.toName);
+}
+
+/** Fill `next.text` (and, for email, `next.subject`) from an answer. True when a subject was read. */
+function fillWords(next: PartialSendRequest, answer: string, frameBody: string | undefined, hadAddress: boolean, ctx: InterpretContext): boolean {
+  if (next.channel === 'email' && next.subject === undefined) {
+    const split = splitSubject(answer);
+    if (split.subject !== undefined) {
+      next.subject = split.subject;
+      const body = split.bodyIsBare ? cleanBody(split.rest) : bodyFrom(split.rest, undefined, true, ctx);
+      if (body) next.text = body;
+      return true;
+    }
+  }
+  const body = bodyFrom(answer, frameBody, hadAddress, ctx);
+  if (body) next.text = body;
+  return false;
 }
 
 /** The message body from an answer: "running late", "tell him I'm on my way", `"see you at 6"`. */

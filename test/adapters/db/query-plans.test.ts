@@ -27,7 +27,7 @@ const postgres = testDatabaseTargets().find((t) => t.name === 'postgres');
 if (!postgres) console.log('query-plans: skipped — set TEST_DATABASE_URL to check the plans on PostgreSQL');
 
 /** Tables that grow with traffic: none may be read whole by a hot statement. */
-const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'opt_outs', 'draft_cards'];
+const GROWING = ['drafts', 'deliveries', 'audit_events', 'audit_pending', 'conversations', 'inbound_events', 'opt_outs', 'draft_cards', 'chats', 'chat_messages'];
 
 interface Recorded {
   step: string;
@@ -50,6 +50,11 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
       drafts: 20_000, now, audit: 'chained',
       extras: { oldDrafts: 2_000, oldDays: 100, backlog: 2_000, conversations: 10_000, inboundEvents: 10_000 },
     });
+    // The console's chats: 2,000 people with 5 chats of 10 messages each.
+    await query(`insert into chats (user_id, id, title, created_at, updated_at)
+      select 'u' || (g % 2000), 'chat-' || g, 'title', now() - g * interval '1 minute', now() - g * interval '1 minute' from generate_series(1, 10000) g`);
+    await query(`insert into chat_messages (user_id, chat_id, role, text, draft_id, at)
+      select 'u' || (g % 2000), 'chat-' || g, 'user', 'hello', null, now() from generate_series(1, 10000) g, generate_series(1, 10) m`);
     const logger = { logQuery: (text: string, params: unknown[]) => void recorded.push({ step, text, params }) };
     const db: AppDb = drizzle({ client: database.client, schema, logger });
     stores = createStores({ ...database, db });
@@ -66,7 +71,7 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     }
   }
 
-  it('reads drafts, deliveries, the audit log, conversations and dedupe ids through indexes only', async () => {
+  it('reads drafts, deliveries, the audit log, conversations, chats and dedupe ids through indexes only', async () => {
     const policy = { ...defaultPolicy(), rateLimits: { perSenderPerHour: 100_000, perRecipientPerDay: 100_000, globalPerMinute: 100_000, pendingPerSender: 100_000 } };
     const limits = (counts: Parameters<typeof assertWithinRateLimits>[1]) => assertWithinRateLimits(policy, counts);
     const ada = freshActor();
@@ -117,6 +122,11 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
     await as('audit list by draft', () => audit.list({ draftId: a }));
     await as('retention: drafts', () => drafts.purgeDecided(new Date(now.getTime() - 90 * 86_400_000), 500));
     await as('retention: conversations', () => conversations.purge(new Date(now.getTime() - 7 * 86_400_000), 500));
+    await as('chat append', () => stores.chats.append('u7', 'chat-7', [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'hello', draftId: a }], now));
+    await as('chat list', () => stores.chats.list('u7'));
+    await as('chat read (after a seq)', () => stores.chats.get('u7', 'chat-7', { afterSeq: 5 }));
+    await as('contact name for a card', () => stores.contacts.nameFor('web', 'sms', '+15550000042'));
+    await as('retention: chats', () => stores.chats.purge(new Date(now.getTime() - 90 * 86_400_000), 500));
     await as('retention: dedupe', () => dedupe.purge(new Date(now.getTime() - 86_400_000), 500));
     await auditSealer.flush();
 
@@ -132,7 +142,7 @@ describe.skipIf(!postgres)('query plans of the hot statements on PostgreSQL', ()
 
     const hot = recorded.filter((r) => r.step && !/^\s*(begin|commit|rollback)\b/i.test(r.text));
     // Every step ran at least one statement (a recording that missed one would check nothing).
-    expect(new Set(hot.map((s) => s.step)).size).toBe(33);
+    expect(new Set(hot.map((s) => s.step)).size).toBe(38);
     const statements = unique(hot);
     const scans: string[] = [];
     for (const statement of statements) {

@@ -98,4 +98,17 @@ describe('renderCardBlocks', () => {
     const message = renderCardMessage(buildCard(makeDraft({ status: 'failed', failureReason: 'a < b' }), now));
     expect(message.text).toBe('❌ Failed: a &lt; b');
   });
+
+  it('previews what the recipient gets: the contact name beside the number, SMS segments, and the dry-run mark while pending', () => {
+    const preview = { recipientName: 'Bob', sms: { segments: 2, encoding: 'UCS-2' as const, characters: 80 }, dryRun: true };
+    const pending = renderCardBlocks({ ...buildCard(makeDraft(), now), preview });
+    const fields = (pending.find((b) => b.block_id === 'draft_fields') as any).elements[0].elements;
+    expect(fields).toContainEqual({ type: 'text', text: 'Bob · +1 555 123 4567' });
+    const notes = (pending.find((b) => b.block_id === 'draft_preview') as any).elements.map((e: any) => e.text);
+    expect(notes).toEqual(['2 SMS segments · UCS-2 · 80 characters', 'Dry run — nothing will be sent']);
+    // Once decided, the dry-run warning has done its job; the outcome headline says "(dry run)".
+    const sent = renderCardBlocks({ ...buildCard(makeDraft({ status: 'sent', dryRun: true }), now), preview });
+    expect(allText(sent)).not.toContain('nothing will be sent');
+    expect(renderCardBlocks(buildCard(makeDraft(), now)).find((b) => b.block_id === 'draft_preview')).toBeUndefined();
+  });
 });

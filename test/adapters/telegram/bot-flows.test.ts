@@ -24,6 +24,27 @@ describe('private chat', () => {
     expect(bed.tg.callsTo('sendChatAction').map((c) => c.payload)).toContainEqual(expect.objectContaining({ action: 'typing' }));
   });
 
+  it('previews what the recipient gets on the card: the saved contact beside the number, SMS segments and encoding', async () => {
+    const alice = member();
+    await handle(privateText(alice, 'save Dave as +15551112222'));
+    const card = await requestCard(alice, 'text dave running late 🙂');
+    expect(card.text).toContain('To: Dave · +1 555 111 2222');
+    expect(card.text).toContain('1 SMS segment · UCS-2 · 14 characters');
+    // This relay is a real one (the fake relay server): no dry-run mark.
+    expect(card.text).not.toContain('Dry run');
+  });
+
+  it('keeps the preview when the card is redrawn after an edit (one card-sync path for every redraw)', async () => {
+    const alice = member();
+    await handle(privateText(alice, 'save Dave as +15551112222'));
+    const card = await requestCard(alice, 'text dave running late 🙂');
+    await handle(press(alice, card, 'Edit'));
+    await handle(replyTo(alice, lastIn(alice.id), 'on my way'));
+    expect(current(card).text).toContain('on my way');
+    expect(current(card).text).toContain('To: Dave · +1 555 111 2222');
+    expect(current(card).text).toContain('1 SMS segment · GSM-7 · 9 characters');
+  });
+
   it('relays exactly once when Send is pressed twice at the same moment, and the card ends on Sent', async () => {
     const alice = member();
     const card = await requestCard(alice);

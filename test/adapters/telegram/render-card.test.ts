@@ -67,4 +67,15 @@ describe('Telegram draft card', () => {
     expect(card.visible.length).toBeLessThanOrEqual(4096);
     expect(card.visible).toContain('…');
   });
+
+  it('previews what the recipient gets: the contact name beside the address, SMS segments, and the dry-run mark while pending', () => {
+    const preview = { recipientName: 'Ops <team>', sms: null, dryRun: true };
+    const rendered = renderCard({ ...buildCard(draft(), now), preview });
+    const visible = visibleTextOfHtml(rendered.text);
+    expect(visible).toContain('To: Ops <team> · ops@example.com');
+    expect(visible).toContain('Dry run — nothing will be sent');
+    const sms = renderCard({ ...buildCard(draft({ channel: 'sms', to: '+15551234567', subject: null }), now), preview: { recipientName: null, sms: { segments: 1, encoding: 'GSM-7' as const, characters: 10 }, dryRun: false } });
+    expect(visibleTextOfHtml(sms.text)).toContain('1 SMS segment · GSM-7 · 10 characters');
+    expect(visibleTextOfHtml(sms.text)).not.toContain('Dry run');
+  });
 });

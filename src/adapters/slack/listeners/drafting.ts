@@ -1,5 +1,4 @@
 import type { AgentReply, MessageInput } from '../../../app/relaybot.js';
-import { buildCard } from '../../../core/card.js';
 import type { Draft } from '../../../core/draft.js';
 import { describe } from '../slack-errors.js';
 import { encodeCardRef } from '../card-ref.js';
@@ -64,7 +63,7 @@ async function showText(deps: ListenerDeps, place: ReplyPlace, user: string, tex
 
 /** Post the draft's card; false (or a throw) when Slack would not take it. */
 async function showCard(deps: ListenerDeps, draft: Draft, replyText: string, place: ReplyPlace): Promise<boolean> {
-  const message = renderCardMessage(buildCard(draft, deps.clock.now()));
+  const message = renderCardMessage(await deps.bot.cardFor(draft));
   if (place.kind === 'thread') {
     await postAsMessage(deps, draft, place.channel, place.threadTs, message);
     return true;

@@ -85,12 +85,31 @@ export const api = {
   edit: (id, patch, version) =>
     call('PATCH', `/api/drafts/${encodeURIComponent(id)}`, { ...patch, userId: settings.userId, version }).then((b) => b.draft),
   inbox: (userId) => call('GET', `/api/inbox?userId=${encodeURIComponent(userId)}`),
-  audit: (filter) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
-    return call('GET', `/api/audit?${q}`).then((b) => b.entries);
+  audit: (filter) => call('GET', `/api/audit?${query(filter)}`).then((b) => b.entries),
+  /** The audit as CSV, with the same filters; fetched (not linked) so the bearer token goes along. */
+  auditCsv: async (filter) => {
+    const res = await fetch(`/api/audit.csv?${query(filter)}`, { headers: headers(false) }).catch(() => null);
+    if (!res) throw new ApiError(0, 'Could not reach the relaybot server. Is it running?');
+    if (!res.ok) throw await failure(res);
+    return res.blob();
   },
+  /** The same check as `relaybot audit verify`: {ok, count, head} or {ok: false, brokenSeq, reason}. */
+  verifyAudit: () => call('GET', '/api/audit/verify'),
+  status: () => call('GET', '/api/status'),
+  chats: () => call('GET', `/api/chats?${query({ userId: settings.userId })}`).then((b) => b.chats),
+  /** One chat's messages after `after` (a message seq); null when this person has no such chat yet. */
+  chat: (id, after = 0) =>
+    call('GET', `/api/chats/${encodeURIComponent(id)}?${query({ userId: settings.userId, after: String(after) })}`).catch((error) => {
+      if (error.status === 404) return null;
+      throw error;
+    }),
 };
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  return q;
+}
 
 /**
  * POST /api/chat and hand each UI-message-stream part to `onPart` as it

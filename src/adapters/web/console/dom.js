@@ -40,7 +40,8 @@ export function timeLeft(iso, now = Date.now()) {
   return `${Math.ceil(ms / 60_000)} min`;
 }
 
-export function localTime(iso) {
+/** "2025-01-31 12:00:05 UTC": every time in the console is in one zone, and says so. */
+export function utcTime(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
