@@ -77,7 +77,7 @@ describe.skipIf(!postgres)('the application as a role that does not own the tabl
     for (const [statement, expected] of Object.entries(refusals)) expect(await refusal(statement), statement).toMatch(expected);
   });
 
-  it('does its normal work: drafts, decisions, deliveries, expiry, contacts, conversations, dedupe and the audit log', async () => {
+  it('does its normal work: drafts, decisions, deliveries, expiry, contacts, conversations, dedupe, agents\' cards, opt-outs, chats and the audit log', async () => {
     const ada = freshActor();
     const now = new Date();
     const draft = await stores.drafts.create(newDraft(ada), now, { actor: ada, action: 'draft.created' });
@@ -106,6 +106,17 @@ describe.skipIf(!postgres)('the application as a role that does not own the tabl
     expect(await stores.dedupe.firstSeen('slack', 'E1', now)).toBe(true);
     expect(await stores.dedupe.firstSeen('slack', 'E1', now)).toBe(false);
     await stores.dedupe.purge(new Date(now.getTime() + 1), 100);
+
+    // Agents' cards, opt-outs and the console's chats (the tables added since the first grants).
+    await stores.draftCards.add(draft.id, 'slack|C1:1.0', now);
+    expect(await stores.draftCards.list(draft.id)).toEqual(['slack|C1:1.0']);
+    expect(await stores.optOuts.add('+15550001111', ada, now, { actor: ada, action: 'optout.added' })).toBe(true);
+    expect(await stores.optOuts.has('+15550001111')).toBe(true);
+    expect(await stores.optOuts.remove('+15550001111', now, { actor: ada, action: 'optout.removed' })).toBe(true);
+    await stores.chats.append('ada', 'chat-1', [{ role: 'user', text: 'hello' }, { role: 'assistant', text: 'hi' }], now);
+    await stores.chats.append('ada', 'chat-1', [{ role: 'user', text: 'again' }], now);
+    expect((await stores.chats.get('ada', 'chat-1'))?.messages).toHaveLength(3);
+    expect(await stores.chats.purge(new Date(now.getTime() + 1), 100)).toBeGreaterThan(0);
 
     expect((await stores.audit.list({ draftId: draft.id })).map((e) => e.action)).toContain('delivery.sent');
     expect(await stores.audit.verify()).toMatchObject({ ok: true, legacy: 0 });
