@@ -221,6 +221,30 @@ describe.skipIf(skip).each([
     expect(await card.getByRole('button').filter({ hasText: /^(Send|Edit|Cancel)$/ }).count()).toBe(0);
   });
 
+  it('schedules from the edit form: Send at sets the time (a new version), the card says when, and Send leaves it Scheduled', async () => {
+    await ask('text +15551234567 Standup moved');
+    const card = lastCard();
+    await expect.poll(() => card.locator('.card-context').textContent()).toMatch(/· v1/);
+    const id = await card.getAttribute('data-draft-id');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    // Two days ahead at 09:30 in the browser's zone, as the field reads it.
+    const local = await page.evaluate(() => {
+      const at = new Date(Date.now() + 2 * 86_400_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T09:30`;
+    });
+    await card.getByLabel(/^Send at/).fill(local);
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => card.locator('.card-context').textContent()).toMatch(/· v2/);
+    const expected = await page.evaluate((value) => new Date(value).toISOString(), local);
+    expect((await web.bot.getDraft(id!))!.sendAt?.toISOString()).toBe(expected);
+    expect(await card.locator('.card-fields').textContent()).toMatch(/Sends/);
+
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('scheduled');
+    expect(await card.locator('.badge').textContent()).toBe('Scheduled');
+  });
+
   it('sends the version it shows: after an edit elsewhere, Send is refused with the sentence and the card shows the new version', async () => {
     await ask('text +15551234567 Lunch at noon');
     const card = lastCard();

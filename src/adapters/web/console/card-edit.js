@@ -1,4 +1,5 @@
-// The inline edit form of a draft card: channel, recipient, subject and message.
+// The inline edit form of a draft card: channel, recipient, subject, message and
+// when to send (in the browser's own time zone; empty = as soon as approved).
 import { el } from './dom.js';
 
 const CHANNELS = [
@@ -49,6 +50,11 @@ export function buildEditForm(view, { onSave, onDiscard }) {
     field('to', 'To', el('input', { name: 'to', id: id('to'), value: view.to, autocomplete: 'off' })),
     field('subject', 'Subject (email only)', el('input', { name: 'subject', id: id('subject'), value: view.subject ?? '', autocomplete: 'off' })),
     field('text', 'Message', el('textarea', { name: 'text', id: id('text'), rows: 4 })),
+    field(
+      'send-at',
+      `Send at (your time, ${Intl.DateTimeFormat().resolvedOptions().timeZone}; empty: when approved)`,
+      el('input', { type: 'datetime-local', name: 'sendAt', id: id('send-at'), value: localInputValue(view.sendAt) }),
+    ),
     el('p', { class: 'card-error form-error', role: 'alert', hidden: true }),
     el(
       'div',
@@ -74,5 +80,15 @@ export function editPatch(form, before) {
   if (to !== before.to) patch.to = to;
   if (text !== before.text) patch.text = text;
   if (subject !== before.subject) patch.subject = subject;
+  const sendAt = String(data.get('sendAt') ?? '');
+  if (sendAt !== localInputValue(before.sendAt)) patch.sendAt = sendAt ? new Date(sendAt).toISOString() : null;
   return patch;
+}
+
+/** An ISO time as a datetime-local input shows it (the browser's zone, to the minute); '' for none. */
+function localInputValue(iso) {
+  if (!iso) return '';
+  const at = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
