@@ -7,6 +7,7 @@ import { contactScope, conversationKey } from './conversation-keys.js';
 import { optOutRefusal } from './opt-outs.js';
 import type { AgentReply, MessageInput, RelayBotDeps } from './relaybot.js';
 import { planSchedule } from './scheduling.js';
+import { isTimeZone } from '../core/schedule/time-zone.js';
 import { currentTraceparent, draftAttributes, inSpan, recordErrorOnActiveSpan, sessionAttributes, setContent } from './tracing.js';
 import { understand } from './understanding.js';
 
@@ -26,6 +27,8 @@ export function inMessageSpan(input: MessageInput, run: () => Promise<AgentReply
 export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input: MessageInput): Promise<AgentReply> {
   const { stores, clock, policy } = deps;
   const now = clock.now();
+  // The person's own zone when their platform gives a valid one; else the policy's.
+  const timeZone = input.timeZone && isTimeZone(input.timeZone) ? input.timeZone : policy.timezone;
   // Who and where are written into the audit entry of any refusal, so they are checked before anything is recorded.
   assertStorableActor(input.actor);
   assertStorable('conversation', input.conversation.chatId);
@@ -44,7 +47,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
           conversations: stores.conversations,
           clock,
           defaultRegion: deps.defaultRegion,
-          timeZone: policy.timezone,
+          timeZone,
           maxScheduleDays: policy.maxScheduleDays,
         },
         { conversationKey: conversationKey(input.conversation, input.actor), contactScope: scope, text: input.text, actor: input.actor },
@@ -60,7 +63,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
       assertAllowed(policy, valid, isContact);
       const optedOut = await optOutRefusal(stores.optOuts, valid.channel, valid.to);
       if (optedOut) throw optedOut;
-      const when = planSchedule(policy, understood.sendAt ?? null, now, policy.timezone);
+      const when = planSchedule(policy, understood.sendAt ?? null, now, timeZone);
       assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, valid.channel, valid.to, now), now);
       return { request: valid, schedule: when };
     });
@@ -70,7 +73,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     const draft = await inSpan('relaybot.draft.write', { attributes: { 'relaybot.channel': request.channel } }, () => stores.drafts.create(
       {
         ...request, requester: input.actor, conversation: input.conversation, cardRef: input.cardRef ?? null, reason: input.reason ?? null,
-        ttlMs: policy.draftTtlMinutes * 60_000, traceparent, ...schedule, timeZone: policy.timezone,
+        ttlMs: policy.draftTtlMinutes * 60_000, traceparent, ...schedule, timeZone,
       },
       now,
       {

@@ -63,6 +63,8 @@ export interface MessageInput {
   request?: SendRequest;
   /** Why the requester asks (agents); stored with the draft, shown on its cards, audited. */
   reason?: string;
+  /** The person's own IANA zone when the platform tells it (Slack's users.info `tz`); times are read and shown in it instead of the policy's. */
+  timeZone?: string;
 }
 
 /** What the agent answers to one message: always a sentence, and a draft when one was made. */

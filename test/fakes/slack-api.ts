@@ -49,6 +49,8 @@ export interface FakeSlackApi {
   responsesTo(url?: string): SlackApiCall[];
   /** The next call of `method` answers `{ok: false, error}`. */
   failNext(method: string, error: string): void;
+  /** users.info answers `tz` for these user ids (their Slack profile's time zone). */
+  userZones: Map<string, string>;
   /** The Socket Mode WebSocket side: envelopes out, acks in. */
   socketMode: FakeSocketMode;
   /** Forget recorded calls. */
@@ -86,6 +88,7 @@ function parseBody(raw: string, contentType: string | undefined): any {
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const calls: SlackApiCall[] = [];
   const failures = new Map<string, string[]>();
+  const userZones = new Map<string, string>();
   let tsCounter = 0;
   let base = '';
 
@@ -111,7 +114,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace(/^http/, 'ws')}/link/?ticket=${++tsCounter}&app_id=A0RELAY01` };
       case 'users.info':
-        return { ok: true, user: { id: body.user, name: `user_${String(body.user).toLowerCase()}`, real_name: `Person ${body.user}`, profile: { display_name: '' } } };
+        return {
+          ok: true,
+          user: { id: body.user, name: `user_${String(body.user).toLowerCase()}`, real_name: `Person ${body.user}`, profile: { display_name: '' }, ...(userZones.has(body.user) && { tz: userZones.get(body.user) }) },
+        };
       default:
         return { ok: true };
     }
@@ -140,6 +146,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     apiUrl: `${base}/api/`,
     responseUrl: (name) => `${base}/response/${encodeURIComponent(name)}`,
     calls,
+    userZones,
     socketMode,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responsesTo: (url) => calls.filter((c) => c.method === 'response_url' && (url === undefined || c.url === url)),

@@ -15,7 +15,7 @@ import { registerCommand } from './listeners/command.js';
 import { registerEditModal } from './listeners/edit-modal.js';
 import { registerEvents } from './listeners/events.js';
 import type { ListenerDeps, SlackPorts } from './listeners/listener-deps.js';
-import { makeAllowCheck, makeNameResolver } from './people.js';
+import { makeAllowCheck, makePeopleDirectory } from './people.js';
 import { renderCardMessage } from './render-card.js';
 import { postToResponseUrl } from './response-url.js';
 import { signatureOf } from './listeners/replay.js';
@@ -103,7 +103,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     logger: deps.logger,
     client: app.client,
     isAllowed: makeAllowCheck(deps.allowedUsers),
-    nameOf: makeNameResolver(app.client),
+    ...makePeopleDirectory(app.client),
   };
   app.use(traceSlackRequests);
   registerCommand(app, listenerDeps);

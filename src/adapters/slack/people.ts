@@ -15,24 +15,38 @@ export function slackActor(userId: string, name?: string | null): Actor {
   return { platform: 'slack', userId, ...(name ? { name } : {}) };
 }
 
+/** What Slack's users.info tells about a person that relaybot uses: how to name them and their time zone. */
+export interface SlackPeople {
+  nameOf(userId: string): Promise<string | undefined>;
+  /** Their IANA zone from their Slack profile (`tz`), so "at 5pm" means their 5pm. */
+  zoneOf(userId: string): Promise<string | undefined>;
+}
+
 /**
- * Event payloads carry only a user id; cards read better with a name. One
- * users.info per person per process, and the id when that fails (no
- * users:read scope, network): the name is a courtesy, never a reason to stop.
+ * Event payloads carry only a user id; cards read better with a name, and
+ * times should be read in the person's own zone. One users.info per person per
+ * process, and nothing when that fails (no users:read scope, network): both
+ * are courtesies, never a reason to stop (the policy's zone applies then).
  */
-export function makeNameResolver(client: webApi.WebClient): (userId: string) => Promise<string | undefined> {
-  const cache = new Map<string, string | undefined>();
-  return async (userId) => {
-    if (cache.has(userId)) return cache.get(userId);
-    let name: string | undefined;
-    try {
-      const info = await client.users.info({ user: userId });
-      name = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || undefined;
-    } catch {
-      name = undefined;
+export function makePeopleDirectory(client: webApi.WebClient): SlackPeople {
+  const cache = new Map<string, Promise<{ name?: string | undefined; tz?: string | undefined }>>();
+  const lookUp = (userId: string) => {
+    let known = cache.get(userId);
+    if (!known) {
+      known = client.users.info({ user: userId }).then(
+        (info) => ({
+          name: info.user?.profile?.display_name || info.user?.real_name || info.user?.name || undefined,
+          tz: info.user?.tz || undefined,
+        }),
+        () => ({}),
+      );
+      if (cache.size > 1000) cache.clear();
+      cache.set(userId, known);
     }
-    if (cache.size > 1000) cache.clear();
-    cache.set(userId, name);
-    return name;
+    return known;
+  };
+  return {
+    nameOf: async (userId) => (await lookUp(userId)).name,
+    zoneOf: async (userId) => (await lookUp(userId)).tz,
   };
 }

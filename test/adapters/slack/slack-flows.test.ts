@@ -62,6 +62,17 @@ describe('Slack: /send', () => {
     expect(bed.relay.requests).toHaveLength(0);
   });
 
+  it('reads a time in the person\'s own Slack zone (users.info tz) and shows the card in it', async () => {
+    const zoe = person();
+    bed.slack.userZones.set(zoe.user, 'America/New_York');
+    const { draft, card } = await draftBySlash(zoe, 'text +15551234567 tomorrow at 9am that standup moved');
+    expect(draft.text).toBe('standup moved');
+    expect(draft.timeZone).toBe('America/New_York');
+    const wall = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit', hour12: false }).format(draft.sendAt!);
+    expect(wall).toBe('09:00');
+    expect(JSON.stringify(card.body.blocks)).toContain('America/New_York');
+  });
+
   it('answers a stranger\'s Send click privately with who can decide, audits it, and sends nothing', async () => {
     const alice = person();
     const { draft } = await draftBySlash(alice);

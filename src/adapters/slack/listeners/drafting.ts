@@ -21,7 +21,9 @@ export type ReplyPlace =
 export async function draftAndShow(deps: ListenerDeps, input: MessageInput, place: ReplyPlace): Promise<void> {
   let reply: AgentReply;
   try {
-    reply = await deps.bot.handleMessage(input);
+    // Times ("at 5pm") are the person's own: their Slack zone, when their profile has one.
+    const timeZone = await deps.zoneOf(input.actor.userId);
+    reply = await deps.bot.handleMessage(timeZone ? { ...input, timeZone } : input);
   } catch (err) {
     await showText(deps, place, input.actor.userId, unexpected(deps, err, 'drafting'));
     return;

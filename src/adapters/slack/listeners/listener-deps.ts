@@ -19,6 +19,8 @@ export interface ListenerDeps extends SlackPorts {
   client: webApi.WebClient;
   isAllowed(userId: string): boolean;
   nameOf(userId: string): Promise<string | undefined>;
+  /** The person's IANA zone from Slack, when their profile has one. */
+  zoneOf(userId: string): Promise<string | undefined>;
 }
 
 /** Where a sentence for one person goes: their response_url, or an ephemeral message in a channel. */
