@@ -42,6 +42,15 @@ function orders<T>(items: T[]): T[][] {
 }
 
 /** What a question asks for, read from its words. */
+/** A fresh offline understanding with empty stores: each sequence starts a new conversation. */
+const freshDeps = (): UnderstandDeps => ({
+  interpreter: createOfflineInterpreter(),
+  contacts: new MemoryContactBook(),
+  conversations: new MemoryConversationStore(),
+  clock: new ManualClock(),
+  defaultRegion: 'US',
+});
+
 const asksRecipient = (q: string) => /\bWho (?:is|should)\b|phone number, email or @username/i.test(q);
 const asksText = (q: string) => /what should (?:it|the (?:\S+ )?message) say/i.test(q);
 
@@ -51,13 +60,7 @@ describe('a waiting request keeps every answer, in any order', () => {
     const pieces = Object.keys(seq.answers) as Piece[];
     for (const order of orders(pieces).filter((o) => o.at(-1) !== 'subject')) {
       it(`"${seq.start}" → ${order.map((p) => JSON.stringify(seq.answers[p])).join(' → ')}`, async () => {
-        const deps: UnderstandDeps = {
-          interpreter: createOfflineInterpreter(),
-          contacts: new MemoryContactBook(),
-          conversations: new MemoryConversationStore(),
-          clock: new ManualClock(),
-          defaultRegion: 'US',
-        };
+        const deps = freshDeps();
         const say = (text: string) => understand(deps, { conversationKey: 'web:chat-1:-:alice', contactScope: 'web', text });
 
         const first = await say(seq.start);
@@ -81,13 +84,7 @@ describe('a waiting request keeps every answer, in any order', () => {
   }
 
   it('the reported sequence: "text dave" → "running late" → "+15551112222" asks one thing at a time and drafts', async () => {
-    const deps: UnderstandDeps = {
-      interpreter: createOfflineInterpreter(),
-      contacts: new MemoryContactBook(),
-      conversations: new MemoryConversationStore(),
-      clock: new ManualClock(),
-      defaultRegion: 'US',
-    };
+    const deps = freshDeps();
     const say = async (text: string) => {
       const r = await understand(deps, { conversationKey: 'k', contactScope: 'web', text });
       return r.kind === 'reply' ? r.text : r;
@@ -100,13 +97,7 @@ describe('a waiting request keeps every answer, in any order', () => {
   });
 
   it('an unrelated aside is answered and the waiting words survive it', async () => {
-    const deps: UnderstandDeps = {
-      interpreter: createOfflineInterpreter(),
-      contacts: new MemoryContactBook(),
-      conversations: new MemoryConversationStore(),
-      clock: new ManualClock(),
-      defaultRegion: 'US',
-    };
+    const deps = freshDeps();
     const say = (text: string) => understand(deps, { conversationKey: 'k', contactScope: 'web', text });
     await say('text dave');
     await say('running late');

@@ -56,3 +56,17 @@ export function slackCards(slack: FakeSlackApi, channel: string): { draftId: str
 export function cardUpdates(slack: FakeSlackApi, channel: string): string[] {
   return slack.callsTo('chat.update').filter((c) => c.body.channel === channel).map((c) => JSON.stringify(c.body.blocks));
 }
+
+/** The environment of a server whose agents' cards go to the approvals channel of this fake Slack, relaying to this fake relay. */
+export function agentServerEnv(slack: Pick<FakeSlackApi, 'apiUrl'>, relayUrl: string, signingSecret: string): Record<string, string> {
+  return {
+    RELAYBOT_DATA_DIR: 'memory://',
+    POLICY_FILE: policyFile(AGENT_POLICY),
+    AGENT_TOKENS,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    RELAY_BASE_URL: relayUrl,
+    RELAY_API_KEY: 'relay-key',
+  };
+}

@@ -12,7 +12,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../../fakes/slack-api.js';
 import { killAllChildren, startServer, type ChildServer } from '../../reliability/child-server.js';
 import { until } from '../../reliability/support.js';
 import { buttonClick, postSlack, SIGNING_SECRET } from '../slack/slack-requests.js';
-import { AGENT_POLICY, AGENT_TOKENS, APPROVALS_CHANNEL, APPROVER, CI_TOKEN, OTHER_TOKEN, cardUpdates, connectAgent, policyFile, slackCards } from './agent-support.js';
+import { APPROVALS_CHANNEL, agentServerEnv, APPROVER, CI_TOKEN, OTHER_TOKEN, cardUpdates, connectAgent, slackCards } from './agent-support.js';
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, any> };
 
@@ -25,16 +25,7 @@ describe('agents over MCP (server process, Slack channel and web inbox)', () => 
 
   beforeAll(async () => {
     [slack, relay] = await Promise.all([startFakeSlackApi(), startFakeRelay({ apiKey: 'relay-key' })]);
-    server = await startServer({
-      RELAYBOT_DATA_DIR: 'memory://',
-      POLICY_FILE: policyFile(AGENT_POLICY),
-      AGENT_TOKENS,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      RELAY_BASE_URL: relay.url,
-      RELAY_API_KEY: 'relay-key',
-    });
+    server = await startServer(agentServerEnv(slack, relay.url, SIGNING_SECRET));
     [ci, other] = await Promise.all([connectAgent(server.url, CI_TOKEN), connectAgent(server.url, OTHER_TOKEN)]);
   });
   afterAll(async () => {

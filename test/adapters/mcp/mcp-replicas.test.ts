@@ -14,7 +14,7 @@ import { killAllChildren, startServer, type ChildServer } from '../../reliabilit
 import { databaseUrl } from '../../reliability/replicas.js';
 import { until } from '../../reliability/support.js';
 import { buttonClick, postSlack, SIGNING_SECRET } from '../slack/slack-requests.js';
-import { AGENT_POLICY, AGENT_TOKENS, APPROVALS_CHANNEL, APPROVER, CI_TOKEN, connectAgent, policyFile, slackCards } from './agent-support.js';
+import { APPROVALS_CHANNEL, agentServerEnv, APPROVER, CI_TOKEN, connectAgent, slackCards } from './agent-support.js';
 
 const postgres = testDatabaseTargets().find((t) => t.name === 'postgres');
 
@@ -35,14 +35,7 @@ describe.skipIf(!postgres)('agents across two replicas on PostgreSQL', () => {
     const env = {
       DATABASE_URL: databaseUrl(database),
       AUDIT_KEY: TEST_AUDIT_KEY,
-      RELAYBOT_DATA_DIR: 'memory://',
-      POLICY_FILE: policyFile(AGENT_POLICY),
-      AGENT_TOKENS,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      RELAY_BASE_URL: relay.url,
-      RELAY_API_KEY: 'relay-key',
+      ...agentServerEnv(slack, relay.url, SIGNING_SECRET),
     };
     [one, two] = await Promise.all([startServer(env), startServer(env)]);
     [onOne, onTwo] = await Promise.all([connectAgent(one.url, CI_TOKEN), connectAgent(two.url, CI_TOKEN)]);
