@@ -40,8 +40,12 @@ describe.each(testDatabaseTargets())('housekeeping on $name', (target) => {
 
     offsetMs += 16 * MINUTE;
     const [a, b] = await Promise.all([replicas.a.sweeper.sweep(), replicas.b.sweeper.sweep()]);
+    // SKIP LOCKED leaves a row another transaction holds at that instant to a later sweep (every
+    // replica sweeps every 15 s); on a loaded machine that can be one of these, so one more sweep
+    // stands in for the next tick. Exactly once is what is checked: each draft counted, audited and redrawn once.
+    const later = await replicas.a.sweeper.sweep();
 
-    expect(a + b).toBe(111);
+    expect(a + b + later).toBe(111);
     const expiredIds = [reply.draft!.id, ...backlog.map((d) => d.id)];
     const drafts = await Promise.all(expiredIds.map((id) => replicas.b.bot.getDraft(id)));
     expect(drafts.every((d) => d?.status === 'expired')).toBe(true);
