@@ -16,6 +16,7 @@
  * refused: left in `audit_pending` (nothing may rewrite it), reported once per
  * process, and passed over, so the events after it are still sealed.
  */
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { asc, getTableColumns, sql } from 'drizzle-orm';
 import type { Logger, Metrics } from '../../core/ports.js';
 import type { Platform } from '../../core/send-request.js';
@@ -138,14 +139,18 @@ export function createAuditSealer(db: AppDb, key: AuditKey, options: AuditSealer
         again = true;
         return;
       }
-      running = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS))
-        .then(drain)
-        .catch((err: unknown) => logger?.warn({ err }, 'could not seal audit entries; they stay pending until the next write or read'))
-        .finally(() => {
-          running = null;
-          // A write that committed as the last batch finished still needs its run.
-          if (again) sealer.nudge();
-        });
+      // Sealing serves every request at once, so it belongs to none: started outside the nudging
+      // request's trace (its queries would otherwise fill that trace with other requests' work).
+      running = context.with(ROOT_CONTEXT, () =>
+        new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS))
+          .then(drain)
+          .catch((err: unknown) => logger?.warn({ err }, 'could not seal audit entries; they stay pending until the next write or read'))
+          .finally(() => {
+            running = null;
+            // A write that committed as the last batch finished still needs its run.
+            if (again) sealer.nudge();
+          }),
+      );
     },
 
     async flush() {

@@ -52,7 +52,8 @@ export async function startTracing(config: TracingConfig = readTracingConfig()):
           scrubClientSpan(span, `${request.protocol ?? 'http:'}//${host}${request.path}`);
         },
       }),
-      new ExpressInstrumentation({ ignoreLayersType: ['middleware' as never] }),
+      // The route names the HTTP span; a span per router layer and handler would only double it.
+      new ExpressInstrumentation({ ignoreLayersType: ['middleware', 'router', 'request_handler'] as never[] }),
       // Without a parent (the outbox poll, the audit sealer) a query is not worth a trace of its own.
       new PgInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation({
