@@ -29,7 +29,11 @@ export function draftToolChunks(draft: Draft): UIMessageChunk[] {
       type: 'tool-input-available',
       toolCallId,
       toolName: SEND_TOOL,
-      input: { draftId: draft.id, version: draft.version, channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject },
+      // Everything the approval covers, the send time included when there is one.
+      input: {
+        draftId: draft.id, version: draft.version, channel: draft.channel, to: draft.to, text: draft.text, subject: draft.subject,
+        ...(draft.sendAt && { sendAt: draft.sendAt.toISOString() }),
+      },
     },
     { type: 'tool-approval-request', approvalId: approvalIdOf(draft), toolCallId },
   ];

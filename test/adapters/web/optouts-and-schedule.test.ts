@@ -22,6 +22,9 @@ describe('scheduled drafts over the web API', () => {
     const sendAt = Date.parse(part.data.sendAt);
     expect(sendAt - before).toBeGreaterThanOrEqual(20 * 60_000 - 1000);
     expect(sendAt - before).toBeLessThanOrEqual(20 * 60_000 + 60_000);
+    // The tool call an AI SDK client approves carries the time too: it is part of what is approved.
+    const tool = events.find((e) => (e as { type?: string }).type === 'tool-input-available') as { input: { sendAt?: string } };
+    expect(tool.input.sendAt).toBe(part.data.sendAt);
 
     const later = new Date(Date.now() + 3_600_000);
     const moved = await send('PATCH', `/api/drafts/${part.data.id}`, { userId: 'ann', version: 1, sendAt: later.toISOString() });
