@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     mcp: mcpRouter({ requests: runtime.agentRequests, policy: config.policy, logger, agentTokens: env.AGENT_TOKENS }),
     apiRoutes: inboxRoutes({ inbox: runtime.inbox, clock }),
     chats: runtime.chats,
-    previews: runtime.previews,
+    dryRun: runtime.relay.dryRun,
   });
 
   let server: Server;

@@ -43,8 +43,6 @@ export interface Runtime {
   interpreter: Interpreter;
   clock: Clock;
   bot: RelayBot;
-  /** What cards preview about the recipient (contact name, SMS segments, dry run). */
-  previews: DraftPreviewer;
   /** The web console's chats, kept per person. */
   chats: ConsoleChats;
   /** Cards: front-ends attach here so every change (delivery, expiry, another front-end's edit) reaches the card that drafted. */
@@ -132,7 +130,7 @@ export async function buildRuntime(config: Config, logger: Logger, overrides: Ru
   );
   const checkpoints = new AuditCheckpoints({ audit: stores.audit, clock, logger });
   return {
-    config, database, stores, relay, interpreter, clock, bot, previews, chats, notifier, agentCards, agentRequests, inbox, worker, sweeper, maintenance, checkpoints,
+    config, database, stores, relay, interpreter, clock, bot, chats, notifier, agentCards, agentRequests, inbox, worker, sweeper, maintenance, checkpoints,
     async close(graceMs = 10_000) {
       await Promise.all([sweeper.stop(), maintenance.stop(), checkpoints.stop(), worker.stop(graceMs)]);
       // Chain what is still pending, so a clean stop leaves a complete chain (a crash leaves it for the next start).

@@ -1,4 +1,4 @@
-import { buildCard, type Card, type CardPreview } from '../../core/card.js';
+import { buildCard, type Card } from '../../core/card.js';
 import type { Draft, DraftStatus } from '../../core/draft.js';
 import type { Actor, Channel } from '../../core/send-request.js';
 
@@ -46,9 +46,8 @@ export function draftData(draft: Draft, now: Date): DraftData {
   };
 }
 
-/** `preview`: what the recipient gets (contact name, SMS segments, dry run), when the server looked it up. */
-export function draftView(draft: Draft, now: Date, preview?: CardPreview): DraftView {
-  const card = { ...buildCard(draft, now), ...(preview && { preview }) };
+/** `card`: the draft's card as the app drew it (`bot.cardFor`: with what the recipient gets); default, the bare card. */
+export function draftView(draft: Draft, now: Date, card: Card = buildCard(draft, now)): DraftView {
   return {
     ...draftData(draft, now),
     requester: draft.requester,

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { AppError, draftNotFound } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { channelSchema, type Actor } from '../../core/send-request.js';
-import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import { draftView } from './draft-view.js';
 import { badRequest, describeZodError, sendAppError } from './http-errors.js';
@@ -44,8 +43,6 @@ const bodyOf = (req: Request): unknown => req.body ?? {};
 export interface DraftsRoutesDeps {
   bot: RelayBot;
   clock: Clock;
-  /** Adds what the recipient gets to each view (contact name, SMS segments, dry run). */
-  previews?: DraftPreviewer | undefined;
 }
 
 /**
@@ -55,8 +52,8 @@ export interface DraftsRoutesDeps {
 export function draftsRoutes(deps: DraftsRoutesDeps): Router {
   const router = Router();
   const view = async (res: Response, status: number, draft: Parameters<typeof draftView>[0]): Promise<void> => {
-    const preview = await deps.previews?.preview(draft);
-    res.status(status).json({ draft: draftView(draft, deps.clock.now(), preview) });
+    // The same card Slack and Telegram show, preview included (contact name, SMS segments, dry run).
+    res.status(status).json({ draft: draftView(draft, deps.clock.now(), await deps.bot.cardFor(draft)) });
   };
 
   /** Run a use case; its AppError becomes a JSON refusal, anything else goes to the error funnel. */

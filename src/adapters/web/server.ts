@@ -4,7 +4,6 @@ import express from 'express';
 import { AppError } from '../../core/errors.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import type { ConsoleChats } from '../../app/console-chats.js';
-import type { DraftPreviewer } from '../../app/draft-preview.js';
 import type { RelayBot } from '../../app/relaybot.js';
 import type { PrometheusMetrics } from '../metrics/prometheus.js';
 import { auditCsvRoute, auditRoute, auditVerifyRoute } from './audit-route.js';
@@ -41,8 +40,8 @@ export interface WebAppDeps {
   health?: Health | undefined;
   /** The console's chats (`/api/chats`, recorded by `/api/chat`); none: chats are not kept. */
   chats?: ConsoleChats | undefined;
-  /** What each draft view adds about the recipient (contact name, SMS segments, dry run). */
-  previews?: DraftPreviewer | undefined;
+  /** True when the relay is the dry-run one (`/api/status`, the console's header mark). */
+  dryRun?: boolean | undefined;
 }
 
 /** The process's state as `/healthz` tells a load balancer. */
@@ -121,7 +120,7 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   app.post('/api/chat', chat);
   // The same route under the path AI SDK examples use.
   app.post('/api/chat/build', chat);
-  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock, previews: deps.previews }));
+  app.use(draftsRoutes({ bot: deps.bot, clock: deps.clock }));
   app.use(optOutsRoutes(deps.bot.optOuts));
   app.get('/api/audit', auditRoute(deps.bot));
   app.get('/api/audit.csv', auditCsvRoute(deps.bot));
@@ -129,7 +128,7 @@ export function createWebApp(deps: WebAppDeps): express.Express {
   if (deps.chats) app.use(chatsRoutes(deps.chats));
   // What the console shows in its header: whether approving really sends.
   app.get('/api/status', (_req, res) => {
-    res.json({ dryRun: deps.previews?.dryRun ?? false, approval: deps.bot.policy.approval.mode });
+    res.json({ dryRun: deps.dryRun ?? false, approval: deps.bot.policy.approval.mode });
   });
   if (deps.apiRoutes) app.use(deps.apiRoutes);
   app.use('/api', apiNotFound);

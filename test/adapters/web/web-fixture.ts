@@ -5,7 +5,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleChats } from '../../../src/app/console-chats.js';
-import { DraftPreviewer } from '../../../src/app/draft-preview.js';
 import { RelayBot } from '../../../src/app/relaybot.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from '../../../src/adapters/metrics/prometheus.js';
 import { createWebApp, listen, type WebAppDeps } from '../../../src/adapters/web/server.js';
@@ -36,13 +35,16 @@ export async function startWebFixture(options: TestAppOptions = {}): Promise<Web
     logger: silentLogger,
     // As in production: a confirm wakes the local worker at once (a no-op unless a test started it).
     onConfirmed: () => app.worker.kick(),
+    // The runtime's cards, as in production: one card path, previews included (contact name, SMS segments, dry run).
+    notifier: app.notifier,
+    cards: app.notifier,
   });
   const servers: Server[] = [];
   const serve = async (overrides: Partial<WebAppDeps>) => {
     const web = createWebApp({
       bot, metrics, logger: silentLogger, host: '127.0.0.1', clock: app.clock,
       chats: new ConsoleChats({ history: app.stores.chats, clock: app.clock, logger: silentLogger }),
-      previews: new DraftPreviewer({ contacts: app.stores.contacts, dryRun: app.relay.dryRun }),
+      dryRun: app.relay.dryRun,
       ...overrides,
     });
     const server = await listen(web, 0, '127.0.0.1');
