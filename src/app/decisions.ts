@@ -65,10 +65,10 @@ export class Decisions {
   }
 
   private async cancelNow(id: string, actor: Actor, seen?: number): Promise<Draft> {
-    const scheduled = await this.getDraft(id);
+    const draft = await this.loadFor(id, actor);
     // An approved schedule is cancelled against its outbox job; once claimed, the answer is "too late".
-    if (scheduled?.sendAt && ['scheduled', 'sending', 'sent', 'failed'].includes(scheduled.status)) return this.cancelScheduled(scheduled, actor, seen);
-    const draft = await this.loadDecidable(id, actor, 'cancel', seen);
+    if (draft.sendAt && ['scheduled', 'sending', 'sent', 'failed'].includes(draft.status)) return this.cancelScheduled(draft, actor, seen);
+    await this.assertDecidable(draft, actor, 'cancel', seen);
     const version = seen ?? draft.version;
     const cancelled = await this.deps.stores.drafts.cancel(id, version, actor, this.deps.clock.now(), {
       actor,
@@ -89,12 +89,7 @@ export class Decisions {
    * after that the sentence says it is already on its way. Every card redraws.
    */
   private async cancelScheduled(draft: Draft, actor: Actor, seen: number | undefined): Promise<Draft> {
-    assertStorableActor(actor);
-    const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, 'cancel');
-    if (refusal) {
-      await this.refuse(draft, actor, 'cancel', refusal);
-      throw new AppError('denied:decider', refusal);
-    }
+    await this.assertDecider(draft, actor, 'cancel');
     if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, 'cancel', seen);
     const cancelled = await this.deps.stores.drafts.cancelScheduled(draft.id, actor, this.deps.clock.now(), {
       actor,
@@ -213,16 +208,33 @@ export class Decisions {
    * saw (`seen`); refusals are audited and thrown as sentences.
    */
   private async loadDecidable(id: string, actor: Actor, action: DecisionAction, seen: number | undefined): Promise<Draft> {
+    const draft = await this.loadFor(id, actor);
+    await this.assertDecidable(draft, actor, action, seen);
+    return draft;
+  }
+
+  /** The draft a person is about to decide, read once. */
+  private async loadFor(id: string, actor: Actor): Promise<Draft> {
     assertStorableActor(actor);
     const draft = await this.getDraft(id);
     if (!draft) throw draftNotFound();
     // The decision's span (in the click's own trace) links to the trace the draft was made in.
     linkActiveSpanToDraft(draft);
+    return draft;
+  }
+
+  /** Only the requester (or an approver) decides; anyone else is refused and audited. */
+  private async assertDecider(draft: Draft, actor: Actor, action: DecisionAction): Promise<void> {
     const refusal = deciderRefusal(this.deps.policy, draft.requester, actor, action);
     if (refusal) {
       await this.refuse(draft, actor, action, refusal);
       throw new AppError('denied:decider', refusal);
     }
+  }
+
+  /** May `actor` decide `draft` now, at the version they saw? Refusals are audited. */
+  private async assertDecidable(draft: Draft, actor: Actor, action: DecisionAction, seen: number | undefined): Promise<void> {
+    await this.assertDecider(draft, actor, action);
     if (!isDecidable(draft, this.deps.clock.now())) {
       this.metrics.decision(action, 'conflict');
       throw notDecidableError(draft);
@@ -233,7 +245,6 @@ export class Decisions {
       throw new AppError('invalid:request', reason);
     }
     if (seen !== undefined && seen !== draft.version) throw await this.staleVersion(draft, actor, action, seen);
-    return draft;
   }
 
   /** A decision is a span of the click's trace, linked (in loadDecidable) to the draft's first trace. */
