@@ -1,12 +1,12 @@
 import { AppError, draftNotFound } from '../core/errors.js';
 import { isDecidable, notDecidableError, staleVersionMessage, type Draft, type DraftPatch } from '../core/draft.js';
-import { assertAllowed, assertWithinRateLimits, deciderRefusal, versionRequired } from '../core/policy.js';
+import { assertWithinRateLimits, deciderRefusal, versionRequired } from '../core/policy.js';
 import type { ContactBook, Metrics } from '../core/ports.js';
 import type { Actor, ConversationRef, SendRequest } from '../core/send-request.js';
 import { assertStorableActor, isStorable } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope } from './conversation-keys.js';
-import { optOutRefusal } from './opt-outs.js';
+import { assertRecipientAllowed } from './recipient-check.js';
 import type { RelayBotDeps } from './relaybot.js';
 import { inSpan, linkActiveSpanToDraft } from './tracing.js';
 import { planSchedule } from './scheduling.js';
@@ -169,10 +169,7 @@ export class Decisions {
     let schedule: Pick<DraftPatch, 'sendAt' | 'heldForQuietHours'> = {};
     try {
       after = validateSendRequest(merged, this.deps.defaultRegion);
-      const scope = contactScope(draft.conversation);
-      assertAllowed(policy, after, await stores.contacts.has(scope, after.channel, after.to));
-      const optedOut = await optOutRefusal(stores.optOuts, after.channel, after.to);
-      if (optedOut) throw optedOut;
+      await assertRecipientAllowed({ policy, contacts: stores.contacts, optOuts: stores.optOuts }, after, draft.conversation);
       // A new time (or "now", null) is planned like a new draft's: ahead, within reach, quiet hours applied.
       if (patch.sendAt !== undefined) schedule = planSchedule(policy, patch.sendAt, clock.now(), draft.timeZone);
     } catch (error) {

@@ -1,10 +1,10 @@
 import { AppError } from '../core/errors.js';
-import { assertAllowed, assertMayDraft, assertMaySend } from '../core/policy.js';
+import { assertMayDraft, assertMaySend } from '../core/policy.js';
 import type { Metrics } from '../core/ports.js';
 import { assertStorable, assertStorableActor } from '../core/storable-text.js';
 import { validateSendRequest } from '../core/validation.js';
 import { contactScope, conversationKey } from './conversation-keys.js';
-import { optOutRefusal } from './opt-outs.js';
+import { assertRecipientAllowed } from './recipient-check.js';
 import type { AgentReply, MessageInput, RelayBotDeps } from './relaybot.js';
 import { planSchedule } from './scheduling.js';
 import { isTimeZone } from '../core/schedule/time-zone.js';
@@ -58,11 +58,7 @@ export async function draftFromWords(deps: RelayBotDeps, metrics: Metrics, input
     const { request, schedule } = await inSpan('relaybot.policy', { attributes: { 'relaybot.channel': understood.request.channel } }, async (span) => {
       setContent(span, { 'relaybot.message.to': understood.request.to, 'relaybot.message.body': understood.request.text });
       const valid = validateSendRequest(understood.request, deps.defaultRegion);
-      // The contact book is consulted only when the policy restricts recipients to it.
-      const isContact = understood.viaContact || (policy.contactsOnly && (await stores.contacts.has(scope, valid.channel, valid.to)));
-      assertAllowed(policy, valid, isContact);
-      const optedOut = await optOutRefusal(stores.optOuts, valid.channel, valid.to);
-      if (optedOut) throw optedOut;
+      await assertRecipientAllowed({ policy, contacts: stores.contacts, optOuts: stores.optOuts }, valid, input.conversation, understood.viaContact);
       const when = planSchedule(policy, understood.sendAt ?? null, now, timeZone);
       assertMayDraft(policy, await stores.drafts.rateCounts(input.actor, valid.channel, valid.to, now), now);
       return { request: valid, schedule: when };

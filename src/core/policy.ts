@@ -148,6 +148,13 @@ export interface RateCounts {
   globalLastMinute: number;
 }
 
+/** How far back each count reaches, ms: the windows the limits below are stated in. */
+export const RATE_WINDOWS_MS: Readonly<Record<keyof RateCounts, number>> = {
+  senderLastHour: 3_600_000,
+  recipientLastDay: 86_400_000,
+  globalLastMinute: 60_000,
+};
+
 /** What drafting one more checks: the send windows, and the requester's drafts still waiting for a decision. */
 export interface DraftingCounts extends RateCounts {
   senderPending: number;

@@ -29,14 +29,9 @@
  * it, each for the few milliseconds its count and decide take.
  */
 import { sql } from 'drizzle-orm';
-import type { RateCounts } from '../../core/policy.js';
+import { RATE_WINDOWS_MS, type RateCounts } from '../../core/policy.js';
 import type { AppDb, AppTx } from './client.js';
 import { COUNTED_STATUSES, statusIn } from './schema.js';
-
-/** The rate-limit windows, ms. */
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
 
 /** Namespace (first key) of the two-key advisory locks on rate-limit keys; the second is hashtext(key). */
 const RATE_LOCK_SPACE = 726_510_803;
@@ -75,9 +70,9 @@ export async function countRates(query: RateCountQuery, subjects: RateSubject[],
   const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const rows = await query.execute({
     subjects: JSON.stringify(subjects.map((s, i) => ({ i, platform: s.platform, user_id: s.userId, channel: s.channel, recipient: s.to }))),
-    hourAgo: since(HOUR),
-    dayAgo: since(DAY),
-    minuteAgo: since(MINUTE),
+    hourAgo: since(RATE_WINDOWS_MS.senderLastHour),
+    dayAgo: since(RATE_WINDOWS_MS.recipientLastDay),
+    minuteAgo: since(RATE_WINDOWS_MS.globalLastMinute),
   });
   const counts = new Array<RateCounts>(subjects.length);
   for (const { i, ...row } of rows) counts[i] = row;
