@@ -140,7 +140,7 @@ export class AgentRequests {
     if (draft.decidedAt) out.decidedAt = draft.decidedAt.toISOString();
     if (draft.status === 'failed' && draft.failureReason) out.error = draft.failureReason;
     if (draft.status === 'sent') {
-      const sent = (await this.deps.audit.list({ draftId: draft.id, limit: 50 })).find((e) => e.action === 'draft.sent');
+      const sent = (await this.deps.audit.list({ draftId: draft.id, limit: 50 })).find((e) => e.action === 'delivery.sent');
       if (sent) out.sentAt = sent.at.toISOString();
     }
     return out;

@@ -83,6 +83,8 @@ describe('agents over MCP (server process, Slack channel and web inbox)', () => 
     await until(async () => (await status(ci, draft.draftId)).status === 'sent', 'the draft sent');
     const done = await status(ci, draft.draftId);
     expect(done).toMatchObject({ status: 'sent', decidedBy: `slack:${APPROVER}`, reason: 'CI finished the nightly build' });
+    // When it went out, from the audit's delivery.sent entry.
+    expect(Date.parse(String(done.sentAt))).toBeGreaterThanOrEqual(Date.parse(String(done.decidedAt)));
     expect(relay.requests.filter((r) => r.body?.to === '+15551230001')).toHaveLength(1);
     // The channel's card shows the outcome.
     await until(() => cardUpdates(slack, APPROVALS_CHANNEL).some((u) => u.includes('Sent to') && u.includes(`Approved by ${APPROVER.toLowerCase()}`)), 'the card redrawn as sent');
